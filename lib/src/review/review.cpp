@@ -1,0 +1,391 @@
+// The review directory: init, import, rebuild.
+#include <litrev/review.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include <litrev/error.hpp>
+#include <litrev/pubmed_xml.hpp>
+
+#include "util/fs.hpp"
+#include "util/sha256.hpp"
+
+#ifndef LITREV_VERSION
+#define LITREV_VERSION "0.0.0"
+#endif
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace litrev {
+
+const char* version() { return LITREV_VERSION; }
+
+namespace {
+
+const char* const k_meta_pending = "litrev.pending_run";
+const char* const k_protocol = "litrev.json";
+const char* const k_manifest = "manifest.json";
+const char* const k_tmp_prefix = ".tmp-";
+constexpr int k_manifest_version = 1;
+
+json default_protocol(const std::string& title) {
+  return json{
+      {"litrev_version", version()},
+      {"title", title},
+      {"question",
+       {{"population", ""}, {"intervention", ""}, {"comparison", ""}, {"outcomes", ""}}},
+      {"eligibility", {{"include", json::array()}, {"exclude", json::array()}}},
+      {"stages", json::array({"title-abstract", "full-text"})},
+      {"reviewers", json::array()},
+      {"exclusion_reasons",
+       json::array({"wrong population", "wrong intervention", "wrong comparator",
+                    "wrong outcomes", "wrong study design", "wrong publication type",
+                    "duplicate", "not retrievable"})},
+      {"outcomes", json::array()},
+      {"rob_tools", {{"randomised", "rob2"}, {"non-randomised", "robins-i"}}},
+  };
+}
+
+// One new file on its way into a run: what the check pass found.
+struct Pending {
+  ImportedFile info;
+  bool skip_mode = false; // records to skip were found; replay must skip them too
+};
+
+// Reads every item of a PubMed XML file. With `skip_bad`, a problem stops the
+// file there, and the problem is listed; without it, the DataError goes up.
+// Returns the number of records and deletions read; calls `each` per item.
+template <typename Each>
+void read_pubmed_file(const std::string& path, const std::string& display, bool skip_bad,
+                      ImportedFile& info, Each each) {
+  try {
+    PubmedXmlReader reader(path, display);
+    PubmedItem item;
+    std::uint64_t position = 0;
+    while (reader.next(item)) {
+      if (item.kind == PubmedItem::Kind::record) {
+        ++info.records;
+      } else {
+        ++info.deletions;
+      }
+      each(item, position++);
+    }
+  } catch (const DataError& e) {
+    if (!skip_bad) {
+      throw;
+    }
+    info.skipped.push_back({display, e.line(), e.problem()});
+  }
+}
+
+std::string make_run_id(const std::string& sources, const std::string& now) {
+  // 2026-11-21T06:30:12Z -> 20261121T063012Z-import-01
+  std::string compact;
+  for (char c : now) {
+    if (c != '-' && c != ':') {
+      compact += c;
+    }
+  }
+  for (int seq = 1; seq < 1000; ++seq) {
+    char suffix[16];
+    std::snprintf(suffix, sizeof suffix, "-import-%02d", seq);
+    const std::string id = compact + suffix;
+    if (!fs::exists(fs::path(sources) / id) &&
+        !fs::exists(fs::path(sources) / (k_tmp_prefix + id))) {
+      return id;
+    }
+  }
+  throw IoError(sources + ": too many runs in one second");
+}
+
+json file_to_json(const ImportedFile& f) {
+  json skipped = json::array();
+  for (const auto& s : f.skipped) {
+    skipped.push_back({{"line", s.line}, {"problem", s.problem}});
+  }
+  return json{{"name", f.stored_name}, {"original_path", f.path}, {"sha256", f.sha256},
+              {"bytes", f.bytes},      {"format", f.format},      {"records", f.records},
+              {"deletions", f.deletions}, {"skipped", skipped}};
+}
+
+// The runs in sources/, oldest first (run ids sort by time).
+std::vector<std::string> list_runs(const std::string& sources) {
+  std::vector<std::string> runs;
+  if (!fs::exists(sources)) {
+    return runs;
+  }
+  for (const auto& e : fs::directory_iterator(sources)) {
+    const std::string name = e.path().filename().string();
+    if (e.is_directory() && name.rfind(k_tmp_prefix, 0) != 0 &&
+        fs::exists(e.path() / k_manifest)) {
+      runs.push_back(name);
+    }
+  }
+  std::sort(runs.begin(), runs.end());
+  return runs;
+}
+
+json read_manifest(const std::string& run_dir) {
+  const std::string path = (fs::path(run_dir) / k_manifest).string();
+  try {
+    return json::parse(read_file(path));
+  } catch (const json::exception& e) {
+    throw DataError(path, 0, std::string("manifest is not valid JSON: ") + e.what());
+  }
+}
+
+// Applies one stored file of a run to the index.
+void apply_file(Index& index, const std::string& run, const std::string& run_dir,
+                const std::string& name, bool skip_bad, ImportReport* report) {
+  ImportedFile scratch;
+  const std::string path = (fs::path(run_dir) / name).string();
+  read_pubmed_file(path, path, skip_bad, scratch, [&](PubmedItem& item, std::uint64_t position) {
+    if (item.kind == PubmedItem::Kind::record) {
+      item.record.provenance = {run, name, position};
+      if (report) {
+        (index.contains(item.record.key) ? report->updated : report->added)++;
+      }
+      index.upsert(item.record);
+    } else {
+      for (const auto& pmid : item.pmids) {
+        const bool removed = index.remove("pmid:" + pmid);
+        if (report && removed) {
+          report->deleted++;
+        }
+      }
+    }
+  });
+}
+
+void remove_quietly(const fs::path& p) {
+  std::error_code ec;
+  fs::remove_all(p, ec);
+}
+
+} // namespace
+
+void Review::init(const std::string& dir, const std::string& title) {
+  const fs::path root(dir);
+  if (fs::exists(root / k_protocol)) {
+    throw UsageError(dir + ": already a litrev review (litrev.json exists)");
+  }
+  try {
+    fs::create_directories(root / "sources");
+    fs::create_directories(root / "ledger");
+  } catch (const fs::filesystem_error& e) {
+    throw IoError(dir + ": " + e.code().message());
+  }
+  write_file_atomic((root / k_protocol).string(), default_protocol(title).dump(2) + "\n");
+  // An empty index, so that search works before the first import.
+  Index index((root / "index").string(), Index::Mode::write);
+  index.commit();
+}
+
+Review::Review(std::string dir) : m_dir(std::move(dir)) {
+  const fs::path protocol = fs::path(m_dir) / k_protocol;
+  if (!fs::exists(protocol)) {
+    throw UsageError(m_dir + ": not a litrev review (no litrev.json); run `litrev init` first");
+  }
+  try {
+    if (!json::parse(read_file(protocol.string())).is_object()) {
+      throw DataError(protocol.string(), 0, "not a JSON object");
+    }
+  } catch (const json::exception& e) {
+    throw DataError(protocol.string(), 0, std::string("not valid JSON: ") + e.what());
+  }
+}
+
+std::string Review::index_path() const { return (fs::path(m_dir) / "index").string(); }
+std::string Review::sources_path() const { return (fs::path(m_dir) / "sources").string(); }
+
+Index Review::open_index() const {
+  if (!fs::exists(fs::path(index_path()) / "iamglass")) {
+    throw IndexError(index_path() + ": no index; run `litrev rebuild`");
+  }
+  Index index(index_path(), Index::Mode::read);
+  const std::string pending = index.metadata(k_meta_pending);
+  if (!pending.empty()) {
+    throw IndexError(index_path() + ": import " + pending +
+                     " was interrupted and the index is incomplete; run `litrev rebuild`");
+  }
+  return index;
+}
+
+ImportReport Review::import_files(const std::vector<std::string>& paths,
+                                  const ImportOptions& options) {
+  ImportReport report;
+  if (paths.empty()) {
+    throw UsageError("import: no files given");
+  }
+
+  // Hashes of everything imported before, so a re-import is a no-op.
+  std::map<std::string, std::string> known; // sha256 -> run
+  for (const auto& run : list_runs(sources_path())) {
+    const json m = read_manifest((fs::path(sources_path()) / run).string());
+    for (const auto& f : m.value("files", json::array())) {
+      known.emplace(f.value("sha256", ""), run);
+    }
+  }
+
+  // Pass 1: check every file completely before anything changes.
+  std::vector<Pending> pending;
+  std::set<std::string> seen_in_this_import;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const auto st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+      throw DataError(path, 0, "no such file");
+    }
+    if (fs::is_directory(st)) {
+      throw DataError(path, 0, "is a directory, not a file");
+    }
+    Pending p;
+    p.info.path = path;
+    p.info.sha256 = sha256_file(path);
+    p.info.bytes = fs::file_size(path, ec);
+    p.info.format = "pubmed-xml";
+    if (auto it = known.find(p.info.sha256); it != known.end()) {
+      p.info.already_imported = true;
+      p.info.previous_run = it->second;
+      report.files.push_back(p.info);
+      continue;
+    }
+    if (!seen_in_this_import.insert(p.info.sha256).second) {
+      continue; // the same bytes named twice on one command line
+    }
+    read_pubmed_file(path, path, options.skip_bad, p.info, [](PubmedItem&, std::uint64_t) {});
+    p.skip_mode = !p.info.skipped.empty();
+    report.skipped += p.info.skipped.size();
+    pending.push_back(std::move(p));
+  }
+  if (pending.empty()) {
+    return report;
+  }
+
+  // The index lock also keeps two imports from running at once.
+  Index index(index_path(), Index::Mode::write);
+  const std::string now = options.now.empty() ? now_utc_rfc3339() : options.now;
+  const std::string run = make_run_id(sources_path(), now);
+  const fs::path tmp_dir = fs::path(sources_path()) / (k_tmp_prefix + run);
+  const fs::path run_dir = fs::path(sources_path()) / run;
+
+  try {
+    fs::create_directories(tmp_dir);
+    std::set<std::string> names;
+    json files = json::array();
+    for (auto& p : pending) {
+      std::string name = fs::path(p.info.path).filename().string();
+      for (int n = 2; !names.insert(name).second; ++n) {
+        name = fs::path(p.info.path).stem().string() + "-" + std::to_string(n) +
+               fs::path(p.info.path).extension().string();
+      }
+      p.info.stored_name = name;
+      copy_file_synced(p.info.path, (tmp_dir / name).string());
+      json f = file_to_json(p.info);
+      f["skip_bad"] = p.skip_mode;
+      files.push_back(std::move(f));
+    }
+    json manifest = {
+        {"manifest_version", k_manifest_version},
+        {"run", run},
+        {"kind", "import"},
+        {"created", now},
+        {"command", options.command},
+        {"litrev_version", version()},
+        {"files", files},
+    };
+
+    // Pass 2: apply to the index, marked as pending until the run is in place.
+    index.set_metadata(k_meta_pending, run);
+    index.commit();
+    for (const auto& p : pending) {
+      apply_file(index, run, tmp_dir.string(), p.info.stored_name, p.skip_mode, &report);
+    }
+    manifest["counts"] = {{"records", 0}, {"added", report.added}, {"updated", report.updated},
+                          {"deleted", report.deleted}, {"skipped", report.skipped}};
+    std::uint64_t records = 0;
+    for (const auto& p : pending) {
+      records += p.info.records;
+    }
+    manifest["counts"]["records"] = records;
+    write_file_atomic((tmp_dir / k_manifest).string(), manifest.dump(2) + "\n");
+    sync_directory(tmp_dir.string());
+    fs::rename(tmp_dir, run_dir);
+    sync_directory(sources_path());
+    index.set_metadata(k_meta_pending, "");
+    index.commit();
+  } catch (...) {
+    remove_quietly(tmp_dir);
+    // If the index was touched, it no longer matches sources/: the pending
+    // mark stays, and open_index() asks for a rebuild.
+    throw;
+  }
+  report.run = run;
+  for (auto& p : pending) {
+    report.files.push_back(std::move(p.info));
+  }
+  return report;
+}
+
+RebuildReport Review::rebuild() {
+  RebuildReport report;
+  const fs::path live(index_path());
+  const fs::path fresh = fs::path(m_dir) / "index.new";
+  const fs::path old = fs::path(m_dir) / "index.old";
+  remove_quietly(fresh);
+  {
+    // Holding the live index's write lock keeps imports out while we rebuild.
+    std::optional<Index> lock;
+    if (fs::exists(live / "iamglass")) {
+      try {
+        lock.emplace(live.string(), Index::Mode::write);
+      } catch (const IndexError& e) {
+        // A schema mismatch is a reason to rebuild, not to stop; "busy" is.
+        if (std::string(e.what()).find("index busy") != std::string::npos) {
+          throw;
+        }
+      }
+    }
+    Index index(fresh.string(), Index::Mode::write);
+    for (const auto& run : list_runs(sources_path())) {
+      const std::string run_dir = (fs::path(sources_path()) / run).string();
+      const json manifest = read_manifest(run_dir);
+      for (const auto& f : manifest.value("files", json::array())) {
+        apply_file(index, run, run_dir, f.at("name").get<std::string>(),
+                   f.value("skip_bad", false), nullptr);
+      }
+      ++report.runs;
+    }
+    index.commit();
+    report.records = index.size();
+  }
+  remove_quietly(old);
+  std::error_code ec;
+  if (fs::exists(live)) {
+    fs::rename(live, old, ec);
+    if (ec) {
+      throw IoError(live.string() + ": cannot move aside: " + ec.message());
+    }
+  }
+  fs::rename(fresh, live, ec);
+  if (ec) {
+    throw IoError(fresh.string() + ": cannot move into place: " + ec.message());
+  }
+  remove_quietly(old);
+  // Leftovers of interrupted imports are not part of the review.
+  if (fs::exists(sources_path())) {
+    for (const auto& e : fs::directory_iterator(sources_path())) {
+      if (e.path().filename().string().rfind(k_tmp_prefix, 0) == 0) {
+        remove_quietly(e.path());
+      }
+    }
+  }
+  return report;
+}
+
+} // namespace litrev

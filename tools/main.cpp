@@ -1,0 +1,83 @@
+// litrev: the command-line front end. One table of commands; one place where
+// errors become messages and exit codes (DESIGN.md "The CLI").
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <litrev/error.hpp>
+#include <litrev/review.hpp>
+
+#include "commands.hpp"
+
+namespace {
+
+using litrev::cli::Command;
+
+const Command k_commands[] = {
+    {"init", "Create a review directory with a default protocol (litrev.json)",
+     &litrev::cli::define_init},
+    {"import", "Import reference files (PubMed XML, .xml or .xml.gz) into the review",
+     &litrev::cli::define_import},
+    {"rebuild", "Recreate the index from sources/ (and the ledger)", &litrev::cli::define_rebuild},
+    {"search", "Search the review's records (fielded boolean queries, year ranges)",
+     &litrev::cli::define_search},
+    {"show", "Show one record by key (pmid:N, doi:..., ...)", &litrev::cli::define_show},
+};
+
+const char* const k_exit_codes =
+    "Exit codes: 0 ok, 1 failure, 2 usage error, 65 bad input data, 69 service unavailable, "
+    "74 I/O error.";
+
+int run(int argc, char** argv) {
+  CLI::App app{"litrev: systematic reviews from search to evidence, reproducibly.", "litrev"};
+  app.footer(k_exit_codes);
+  app.require_subcommand(1);
+  litrev::cli::Context ctx;
+  app.add_option("-C", ctx.dir, "Run as if started in DIR (the review directory)")
+      ->option_text("DIR");
+  app.set_version_flag("--version", std::string("litrev ") + litrev::version());
+
+  std::map<std::string, litrev::cli::Runner> runners;
+  for (const Command& c : k_commands) {
+    CLI::App* sub = app.add_subcommand(c.name, c.summary);
+    runners[c.name] = c.define(*sub);
+  }
+  for (int i = 0; i < argc; ++i) {
+    ctx.command_line += (i ? " " : "") + std::string(argv[i]);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    fmt::print(stderr, "litrev: usage error: {}\nRun `litrev --help` for usage.\n", e.what());
+    return litrev::k_exit_usage;
+  }
+  for (CLI::App* sub : app.get_subcommands()) {
+    return runners.at(sub->get_name())(ctx);
+  }
+  return litrev::k_exit_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const litrev::Error& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "litrev: error: {}\n", e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "litrev: error: {}\n", e.what());
+    return litrev::k_exit_failure;
+  }
+}

@@ -1,0 +1,87 @@
+#include "output.hpp"
+
+#include <litrev/error.hpp>
+
+namespace litrev::cli {
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) {
+    return s;
+  }
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string csv_row(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) {
+      out += ',';
+    }
+    out += csv_field(fields[i]);
+  }
+  out += "\r\n";
+  return out;
+}
+
+std::string journal_short(const Record& r) {
+  if (!r.journal.iso_abbrev.empty()) {
+    return r.journal.iso_abbrev;
+  }
+  if (!r.journal.medline_ta.empty()) {
+    return r.journal.medline_ta;
+  }
+  if (!r.journal.title.empty()) {
+    return r.journal.title;
+  }
+  return r.book_title;
+}
+
+nlohmann::json record_summary(const Record& r) {
+  nlohmann::json authors = nlohmann::json::array();
+  for (const auto& a : r.authors) {
+    if (!a.collective.empty()) {
+      authors.push_back(a.collective);
+    } else {
+      authors.push_back(a.initials.empty() ? a.family : a.family + " " + a.initials);
+    }
+  }
+  nlohmann::json types = nlohmann::json::array();
+  for (const auto& p : r.publication_types) {
+    types.push_back(p.name);
+  }
+  nlohmann::json j = {
+      {"key", r.key},
+      {"pmid", r.ids.pmid.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.ids.pmid)},
+      {"doi", r.ids.doi.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.ids.doi)},
+      {"title", r.title},
+      {"year", r.pub_date.year ? nlohmann::json(r.pub_date.year) : nlohmann::json(nullptr)},
+      {"authors", authors},
+      {"journal", journal_short(r)},
+      {"publication_types", types},
+      {"abstract", r.abstract_text()},
+  };
+  return j;
+}
+
+void check_format(const std::string& format, const std::vector<std::string>& allowed) {
+  for (const auto& a : allowed) {
+    if (a == format) {
+      return;
+    }
+  }
+  std::string list;
+  for (const auto& a : allowed) {
+    list += (list.empty() ? "" : ", ") + a;
+  }
+  throw UsageError("--format " + format + ": expected one of " + list);
+}
+
+} // namespace litrev::cli

@@ -1,0 +1,29 @@
+// Shared output helpers for the commands: the JSON shapes of schemas/output.md
+// and CSV quoting (RFC 4180).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <litrev/index.hpp>
+#include <litrev/record.hpp>
+
+namespace litrev::cli {
+
+// One CSV field, quoted when it holds a comma, quote, CR or LF.
+std::string csv_field(const std::string& s);
+std::string csv_row(const std::vector<std::string>& fields);
+
+// The journal as a reader cites it: ISO abbreviation, else NLM's, else title.
+std::string journal_short(const Record& r);
+
+// The main fields of a record, for lists (search hits): schemas/output.md
+// "search".
+nlohmann::json record_summary(const Record& r);
+
+// Validates the --format value against `allowed`; throws UsageError.
+void check_format(const std::string& format, const std::vector<std::string>& allowed);
+
+} // namespace litrev::cli
