@@ -18,7 +18,7 @@ Runner define_init(CLI::App& app) {
   return [o](Context& ctx) {
     const std::string dir = o->dir.empty() ? ctx.dir : o->dir;
     Review::init(dir, o->title);
-    fmt::print("Created review in {}: litrev.json, sources/, ledger/, index/\n", dir);
+    fmt::print("Created review in {}: litrev.json, sources/, ledger/; the first import makes index/\n", dir);
     return 0;
   };
 }

@@ -19,7 +19,7 @@ using litrev::cli::Command;
 const Command k_commands[] = {
     {"init", "Create a review directory with a default protocol (litrev.json)",
      &litrev::cli::define_init},
-    {"import", "Import reference files (PubMed XML, .xml or .xml.gz) into the review",
+    {"import", "Import reference files (PubMed XML, MEDLINE, RIS, BibTeX, EndNote XML, WoS, CSV)",
      &litrev::cli::define_import},
     {"rebuild", "Recreate the index from sources/ (and the ledger)", &litrev::cli::define_rebuild},
     {"search", "Search the review's records (fielded boolean queries, year ranges)",

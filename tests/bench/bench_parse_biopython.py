@@ -82,6 +82,7 @@ def main():
     records = 0
     touched = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     try:
         api = "Entrez.parse"
         with open_input(path) as handle:
@@ -102,6 +103,7 @@ def main():
                 records += 1
                 touched += touch(item)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     print(
@@ -118,6 +120,7 @@ def main():
                 "records_per_s": round(records / seconds, 1),
                 "mb_per_s": round(size / 1e6 / seconds, 3),
                 "peak_rss_mb": round(peak_kib / 1024, 1),
+                "cpu_seconds": round(cpu, 4),
                 "checksum": touched,
             }
         )

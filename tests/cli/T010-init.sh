@@ -2,10 +2,10 @@
 # litrev init: the review directory and its protocol.
 . "$(dirname "$0")/test-lib.sh"
 
-begin "init creates litrev.json, sources/, ledger/, index/"
+begin "init creates litrev.json, sources/, ledger/"
 run litrev init myreview --title "Ketamine for SUD"
 expect_exit 0
-for p in myreview/litrev.json myreview/sources myreview/ledger myreview/index/iamglass; do
+for p in myreview/litrev.json myreview/sources myreview/ledger; do
   [ -e "$p" ] || fail "missing $p"
 done
 
@@ -20,6 +20,11 @@ run litrev init myreview
 expect_exit 2
 expect_contains "$err" "already a litrev review"
 expect_eq "$(sha256sum myreview/litrev.json)" "$before"
+
+begin "searching a review with no records says to import some"
+run litrev -C myreview search ketamine
+expect_exit 1
+expect_contains "$err" "no records yet"
 
 begin "-C DIR init, and commands outside a review say so"
 run litrev -C other init

@@ -29,7 +29,7 @@ check_bad() { # name file expected-message-part
 }
 
 check_bad "truncated XML" bad/truncated.xml "ends inside"
-check_bad "HTML instead of XML" bad/html.xml "not PubMed XML"
+check_bad "HTML instead of XML" bad/html.xml "HTML page"
 check_bad "empty file" bad/empty.xml "empty"
 check_bad "invalid UTF-8" bad/utf8.xml "UTF-8"
 check_bad "article without PMID" bad/nopmid.xml "no PMID"

@@ -19,7 +19,8 @@ Documented, legitimate differences (each is checked, never skipped):
    text ("at the<i>TERT</i>gene"); removing the tags would glue the words
    ("theTERTgene"). litrev inserts one space at a boundary of <i>, <b>, <u>
    (or any element other than <sub>/<sup>) when letters or digits touch on
-   both sides: "at the TERT gene". Such a field must equal Biopython's text
+   both sides: "at the TERT gene"; <sub>/<sup> attach to what precedes them
+   ("<i>I</i><sup>2</sup>" reads "I2"). Such a field must equal Biopython's text
    with litrev's rule applied, and must equal Biopython's plain text once all
    white space is removed, so only spaces may differ.
 2. Pretty-printer indentation before <sub>/<sup>. A fixture re-indented by a
@@ -145,6 +146,7 @@ class Flattener:
                 stripped = self.out.rstrip(" \t\n\r")
                 if "\n" in self.out[len(stripped):]:
                     self.out = stripped
+                self.boundary = False  # a script attaches to what precedes it
                 self.content(c)
             elif c.name == "math":
                 self.boundary = True

@@ -29,6 +29,13 @@
 #include <litrev/pubmed_xml.hpp>
 #include <litrev/record.hpp>
 
+namespace {
+// Outcomes, for the summary of the built-in driver.
+unsigned long g_read_whole = 0;
+unsigned long g_data_errors = 0;
+unsigned long g_items = 0;
+} // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   (void)litrev::looks_like_pubmed_xml(bytes);
@@ -36,13 +43,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     litrev::PubmedXmlReader reader = litrev::PubmedXmlReader::from_memory(bytes, "fuzz");
     litrev::PubmedItem item;
     while (reader.next(item)) {
+      ++g_items;
       if (item.kind == litrev::PubmedItem::Kind::record) {
         const nlohmann::json j = item.record;
         (void)j.dump();
       }
     }
+    ++g_read_whole;
   } catch (const litrev::Error&) {
     // Bad input, reported as such: fine.
+    ++g_data_errors;
   }
   try {
     litrev::Record record;
@@ -82,6 +92,19 @@ const char* const k_fragments[] = {
     "\xC3", "\xFF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\x80", "\xE2\x82", "\r\n", "\t", "\0",
     "<AbstractText Label=\"", "<MedlineDate>", "<Month>", "<Year>99999999999</Year>", "<ELocationID EIdType=\"doi\">"};
 
+// Well-formed fragments for text content: the input stays well-formed, so
+// the mutation reaches the record extraction and the markup flattening.
+const char* const k_text_fragments[] = {
+    "<i>a</i>", "<b>B</b>", "<u>&lt;</u>", "<sub>2</sub>", "<sup>-1</sup>", "x", "\xC3\xA9", "\xC2\xA0", " ",
+    "\n\t\t", "&amp;", "&#x3b2;", "&#946;", "NCT01234567", "<i><b><sub>n</sub></b></i>",
+    "<mml:math><mml:mi>x</mml:mi></mml:math>",
+    "<mml:math><mml:mmultiscripts><mml:mi>He</mml:mi><mml:mprescripts/><mml:none/><mml:mn>3</mml:mn>"
+    "</mml:mmultiscripts></mml:math>",
+    "<mml:math><mml:mover><mml:mi>V</mml:mi><mml:mo>.</mml:mo></mml:mover></mml:math>",
+    "<mml:math><mml:mfenced separators=\"\"><mml:mi>a</mml:mi><mml:mi>b</mml:mi></mml:mfenced></mml:math>",
+    "<mml:math><mml:mfrac/><mml:mover/><mml:mmultiscripts><mml:mprescripts/></mml:mmultiscripts></mml:math>",
+    "<![CDATA[c < d]]>"};
+
 std::vector<char> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -91,10 +114,10 @@ void run(const std::vector<char>& input) {
   LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
 }
 
-// Applies one random mutation to `s`.
-void mutate(std::vector<char>& s, std::mt19937_64& rng) {
+// Applies one random mutation to `s`; a `gentle` one keeps it well-formed.
+void mutate(std::vector<char>& s, std::mt19937_64& rng, bool gentle) {
   auto pick = [&](std::size_t n) { return n == 0 ? std::size_t{0} : static_cast<std::size_t>(rng() % n); };
-  switch (rng() % 9) {
+  switch (gentle ? 9 : rng() % 12) {
   case 0: // flip bits of one byte
     if (!s.empty()) {
       s[pick(s.size())] ^= static_cast<char>(1u << (rng() % 8));
@@ -105,10 +128,11 @@ void mutate(std::vector<char>& s, std::mt19937_64& rng) {
     break;
   case 2: // insert a fragment
   case 3: {
-    const std::string_view f = k_fragments[pick(std::size(k_fragments))];
-    const std::size_t len = f == std::string_view("\0", 0) ? 1 : f.size();
+    const char* f = k_fragments[pick(std::size(k_fragments))];
+    // "\0" is the one fragment that is a single NUL byte.
+    const std::size_t len = f[0] == '\0' ? 1 : std::char_traits<char>::length(f);
     const std::size_t at = pick(s.size() + 1);
-    s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), f.data(), f.data() + std::max<std::size_t>(len, 1));
+    s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), f, f + len);
     break;
   }
   case 4: { // duplicate a tag somewhere else
@@ -147,6 +171,15 @@ void mutate(std::vector<char>& s, std::mt19937_64& rng) {
     const std::vector<char> piece(s.begin() + static_cast<std::ptrdiff_t>(from),
                                   s.begin() + static_cast<std::ptrdiff_t>(from + n));
     s.insert(s.begin() + static_cast<std::ptrdiff_t>(pick(s.size() + 1)), piece.begin(), piece.end());
+    break;
+  }
+  case 9: // a well-formed fragment right after some tag
+  case 10:
+  case 11: {
+    const char* f = k_text_fragments[pick(std::size(k_text_fragments))];
+    const std::size_t gt = std::string_view(s.data(), s.size()).find('>', pick(s.size()));
+    const std::size_t at = gt == std::string_view::npos ? s.size() : gt + 1;
+    s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), f, f + std::char_traits<char>::length(f));
     break;
   }
   default: { // nest a run of inline tags
@@ -211,13 +244,22 @@ int main(int argc, char** argv) {
   for (const auto& s : seeds) {
     run(s);
   }
+  // Mutate the PubMed documents only; the others (other E-utilities answers)
+  // were replayed above.
+  std::vector<const std::vector<char>*> pubmed;
+  for (const auto& s : seeds) {
+    if (litrev::looks_like_pubmed_xml(std::string_view(s.data(), s.size()))) {
+      pubmed.push_back(&s);
+    }
+  }
   std::mt19937_64 rng(seed);
   std::vector<char> input;
-  for (unsigned long i = 0; i < iterations; ++i) {
-    input = seeds[rng() % seeds.size()];
+  for (unsigned long i = 0; i < iterations && !pubmed.empty(); ++i) {
+    input = *pubmed[rng() % pubmed.size()];
     const int rounds = 1 + static_cast<int>(rng() % 4);
+    const bool gentle = (rng() % 3) == 0;
     for (int k = 0; k < rounds; ++k) {
-      mutate(input, rng);
+      mutate(input, rng, gentle);
     }
     try {
       run(input);
@@ -228,7 +270,8 @@ int main(int argc, char** argv) {
     }
   }
   std::cout << "fuzz_pubmed_xml: " << seeds.size() << " seeds replayed, " << iterations
-            << " mutations run, no crash\n";
+            << " mutations run, no crash; " << g_read_whole << " inputs read to the end, " << g_data_errors
+            << " rejected with a litrev::Error, " << g_items << " items read\n";
   return 0;
 }
 

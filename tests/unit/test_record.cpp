@@ -131,7 +131,10 @@ TEST_CASE("JSON round trip keeps every field and omits empty ones", "[record]") 
   r.registry_ids = {{"ClinicalTrials.gov", "NCT02576665", "databank"}};
   r.links = {{"RetractionIn", "J 2020", "2"}};
   r.retracted = true;
-  r.provenance = {"run1", "f.xml", 3};
+  r.database = "Embase";
+  r.extra_fields = {{"N1", "a note"}};
+  r.field_sources = {{"title", "T1"}};
+  r.provenance = {"run1", "f.xml", 3, 120};
 
   const nlohmann::json j = r;
   CHECK(j.at("ids").at("pmid") == "1");
@@ -144,4 +147,7 @@ TEST_CASE("JSON round trip keeps every field and omits empty ones", "[record]") 
   CHECK(back.mesh.at(0).qualifiers.at(0).major);
   CHECK(back.authors.at(0).equal_contrib);
   CHECK(back.provenance.position == 3);
+  CHECK(back.provenance.line == 120);
+  CHECK(back.extra_fields.at(0).value == "a note");
+  CHECK(back.field_sources.at(0).tag == "T1");
 }

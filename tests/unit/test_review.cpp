@@ -67,14 +67,13 @@ TEST_CASE("init creates the review directory; twice is refused", "[review]") {
   Review::init(dir, "Ketamine for SUD");
   CHECK(fs::is_directory(dir + "/sources"));
   CHECK(fs::is_directory(dir + "/ledger"));
-  CHECK(fs::exists(dir + "/index/iamglass"));
   const auto protocol = nlohmann::json::parse(litrev::test::read_text(dir + "/litrev.json"));
   CHECK(protocol.at("title") == "Ketamine for SUD");
   CHECK(protocol.at("stages").size() == 2);
   CHECK_THROWS_AS(Review::init(dir, "again"), litrev::UsageError);
   CHECK_THROWS_WITH(Review(tmp / "elsewhere"), Catch::Contains("not a litrev review"));
   Review review(dir);
-  CHECK(review.open_index().size() == 0);
+  CHECK_THROWS_WITH(review.open_index(), Catch::Contains("no records yet"));
 }
 
 TEST_CASE("import indexes every record and writes a manifest", "[review]") {
@@ -145,7 +144,7 @@ TEST_CASE("a bad file anywhere in an import changes nothing", "[review]") {
     CHECK(e.exit_code() == 65);
   }
   CHECK(run_dirs(review).empty());
-  CHECK(review.open_index().size() == 0);
+  CHECK_FALSE(fs::exists(review.index_path()));
 
   CHECK_THROWS_WITH(review.import_files({files[0], tmp / "nosuch.xml"}, {}),
                     Catch::Contains("nosuch.xml") && Catch::Contains("no such file"));
@@ -178,6 +177,34 @@ TEST_CASE("with skip_bad, import keeps the readable records and lists the rest",
   // The rebuild replays the skip the same way.
   review.rebuild();
   CHECK(review.open_index().size() == report.added);
+}
+
+TEST_CASE("with skip_bad, a bad article in the middle skips that article only", "[review]") {
+  litrev::test::TempDir tmp;
+  Review::init(tmp / "r", "t");
+  Review review(tmp / "r");
+  const auto files = corpus_files();
+  // pubmed2 holds two articles; remove the first one's PMID.
+  std::string text = litrev::test::read_text(files[1]);
+  const std::string pmid = "<PMID Version=\"1\">11748933</PMID>";
+  const std::size_t where = text.find(pmid);
+  REQUIRE(where != std::string::npos);
+  text.erase(where, pmid.size());
+  const std::string bad = tmp / "nopmid.xml";
+  litrev::test::write_text(bad, text);
+
+  CHECK_THROWS_AS(review.import_files({bad}, at("2026-11-21T06:30:12Z")), litrev::DataError);
+  ImportOptions o = at("2026-11-21T06:30:12Z");
+  o.skip_bad = true;
+  const auto report = review.import_files({bad}, o);
+  REQUIRE(report.files.size() == 1);
+  CHECK(report.files[0].records == 1);
+  REQUIRE(report.files[0].skipped.size() == 1);
+  CHECK_THAT(report.files[0].skipped[0].problem, Catch::Contains("no PMID"));
+  CHECK(review.open_index().contains("pmid:11700088"));
+  CHECK(review.open_index().size() == 1);
+  review.rebuild();
+  CHECK(review.open_index().size() == 1);
 }
 
 TEST_CASE("rebuild recreates the index with the same answers", "[review]") {

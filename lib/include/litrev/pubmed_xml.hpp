@@ -13,19 +13,16 @@
 #include <string_view>
 #include <vector>
 
+#include <litrev/formats.hpp>
 #include <litrev/record.hpp>
 
 namespace litrev {
 
 // One item of a PubMed XML file: a record, or the PMIDs a DeleteCitation
-// element asks to delete. `line` is the 1-based line where the item starts.
-struct PubmedItem {
-  enum class Kind { record, deletion };
-  Kind kind = Kind::record;
-  Record record;                  // when kind == record
-  std::vector<std::string> pmids; // when kind == deletion
-  std::uint64_t line = 0;
-};
+// element asks to delete (formats.hpp). The reader sets the record's
+// provenance.file to the display name and provenance.position to the item's
+// index in the file; provenance.run is the caller's.
+using PubmedItem = ReadItem;
 
 class PubmedXmlReader {
 public:
@@ -38,6 +35,7 @@ public:
   // reader; it is not modified. Never throws IoError.
   static PubmedXmlReader from_memory(std::string_view data, std::string display_name);
   ~PubmedXmlReader();
+  // Movable (a moved-from reader may only be destroyed or assigned to).
   PubmedXmlReader(PubmedXmlReader&&) noexcept;
   PubmedXmlReader& operator=(PubmedXmlReader&&) noexcept;
   PubmedXmlReader(const PubmedXmlReader&) = delete;
@@ -47,7 +45,10 @@ public:
   // file. Throws DataError (naming the file, the line and the problem) when
   // the file is not PubMed XML, is truncated, is not valid UTF-8, is not
   // well-formed, or has an article without a PMID; IoError on a read error.
-  // After a throw the reader must not be used again.
+  // When the problem lies inside one complete article (malformed XML, invalid
+  // UTF-8, no PMID), the DataError is a RecordError: that article is skipped
+  // and the next call goes on with the following one. After any other throw
+  // the reader must not be used again (it throws Error if it is).
   bool next(PubmedItem& item);
 
   // Number of items returned so far.

@@ -123,11 +123,27 @@ struct RecordLink {
 };
 
 // Where a record came from: the run folder in sources/, the file within it,
-// and the 0-based position of the record in that file.
+// the 0-based position of the record in that file and the 1-based line where
+// it starts (0 when unknown).
 struct Provenance {
   std::string run;
   std::string file;
   std::uint64_t position = 0;
+  std::uint64_t line = 0;
+};
+
+// A field of a tagged source file (RIS, MEDLINE, WoS, BibTeX, CSV) that litrev
+// has no place for, kept as it was: the tag or column name and the value.
+struct SourceField {
+  std::string tag;
+  std::string value;
+};
+
+// Which source tag or column a record field was read from: {"title", "T1"}.
+// Lets a reviewer see why a value is what it is.
+struct FieldSource {
+  std::string field;
+  std::string tag;
 };
 
 struct Record {
@@ -155,6 +171,11 @@ struct Record {
   std::vector<RegistryId> registry_ids;
   std::vector<RecordLink> links;
   bool retracted = false;
+  // The bibliographic database the record came from (Embase, Scopus, ...),
+  // as named by the user or the file; empty when unknown.
+  std::string database;
+  std::vector<SourceField> extra_fields;
+  std::vector<FieldSource> field_sources;
   Provenance provenance;
 
   // The abstract as one text: sections joined by a space, each labelled

@@ -4,7 +4,8 @@
 //   sources/<run-id>/  one folder per import or fetch: the raw files byte for
 //                      byte and manifest.json (schemas/manifest.schema.json)
 //   ledger/            append-only decision logs (later issues)
-//   index/             the Xapian index, derived from sources/ and ledger/
+//   index/             the Xapian index, derived from sources/ and ledger/;
+//                      created by the first import
 //
 // Every operation here either completes or leaves the directory as it was:
 // files are written to a temporary name and renamed into place, a run folder
@@ -14,9 +15,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <litrev/formats.hpp>
 #include <litrev/index.hpp>
 
 namespace litrev {
@@ -33,6 +38,17 @@ struct ImportOptions {
   std::string now;
   // The command as the user typed it, kept in the manifest.
   std::string command;
+  // The format of every file; nothing means: recognise each file's format
+  // from its content.
+  std::optional<Format> format;
+  // The bibliographic database the files came from ("Embase"), for PRISMA's
+  // per-database counts; empty lets readers tell from the file.
+  std::string database;
+  // CSV only: record field -> column header, for CSVs litrev does not know.
+  std::map<std::string, std::string> csv_columns;
+  // Called now and then with the pass ("checking" or "indexing") and the
+  // number of records done in it; for a progress display. May be empty.
+  std::function<void(const char* pass, std::uint64_t records)> progress;
 };
 
 // A record (or a whole file) that was not imported, and why.
@@ -47,10 +63,14 @@ struct ImportedFile {
   std::string stored_name; // name inside sources/<run>/ ("" when not stored)
   std::string sha256;
   std::uint64_t bytes = 0;
-  std::string format;      // "pubmed-xml"
+  std::string format;      // "pubmed-xml", "ris", ... (formats.hpp)
+  std::string database;    // as given with ImportOptions::database
   std::uint64_t records = 0;
   std::uint64_t deletions = 0;
   std::vector<SkippedItem> skipped;
+  // How the file was read, when there is something to say (encoding
+  // fallbacks and the like).
+  std::vector<std::string> notes;
   // Set when a file with the same hash was imported before: it is not
   // imported again. `previous_run` names that run.
   bool already_imported = false;
@@ -86,7 +106,8 @@ public:
   std::string index_path() const;
   std::string sources_path() const;
 
-  // Imports `paths`: checks every file completely first, then copies the new
+  // Imports `paths`: recognises each file's format (unless options.format
+  // names it), checks every file completely first, then copies the new
   // ones into a new sources/<run>/ with manifest.json and updates the index.
   // A file whose SHA-256 matches an earlier import is reported and not
   // imported again. Without skip_bad, any unreadable file or record throws
@@ -99,8 +120,9 @@ public:
   // did before. Builds into a new folder and swaps it in at the end.
   RebuildReport rebuild();
 
-  // Opens the index for reading. Throws IndexError if there is none yet or an
-  // import was interrupted (both say to run `litrev rebuild`).
+  // Opens the index for reading. Throws IndexError if the review has no
+  // records yet (saying to import some), if the index is missing or an import
+  // was interrupted (both saying to run `litrev rebuild`).
   Index open_index() const;
 
 private:

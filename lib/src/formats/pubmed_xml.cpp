@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -50,21 +51,25 @@ constexpr std::size_t k_max_element_bytes = std::size_t{256} << 20;
 constexpr int k_max_markup_depth = 200;
 
 // pugixml options: decode entity and character references, keep CDATA as
-// text, and keep white-space-only text nodes, which matter between inline
-// elements ("<sub>a</sub> <sub>b</sub>"). No DOCTYPE, PI, comment or
-// declaration nodes; no end-of-line normalisation (white space is folded
+// text. White-space-only text nodes are dropped (pretty-printed records have
+// one between every two elements, and making them costs about a tenth of the
+// parse), except as an element's only child (<mml:mtext> </mml:mtext>); where
+// such a node matters, between inline elements ("<sub>a</sub> <sub>b</sub>"),
+// TextFlattener recovers it from the original bytes. No DOCTYPE, PI, comment
+// or declaration nodes; no end-of-line normalisation (white space is folded
 // afterwards anyway).
-constexpr unsigned k_parse_options = pugi::parse_escapes | pugi::parse_cdata | pugi::parse_ws_pcdata;
+constexpr unsigned k_parse_options = pugi::parse_escapes | pugi::parse_cdata | pugi::parse_ws_pcdata_single;
 
 // ---------------------------------------------------------------------------
 // Small helpers
 
-bool name_is(const char* name, const char* expected) {
-  return std::strcmp(name, expected) == 0;
+// Element names are compared often; most differ in the first byte.
+inline bool name_is(const char* name, const char* expected) {
+  return name[0] == expected[0] && std::strcmp(name, expected) == 0;
 }
 
-bool node_is(pugi::xml_node node, const char* expected) {
-  return std::strcmp(node.name(), expected) == 0;
+inline bool node_is(pugi::xml_node node, const char* expected) {
+  return name_is(node.name(), expected);
 }
 
 bool attr_is(pugi::xml_node node, const char* attribute, const char* expected) {
@@ -217,8 +222,10 @@ bool ends_with_word_char(std::string_view s) {
 // Inline markup (%text = #PCDATA | b | i | sup | sub | u, nestable) and MathML
 // become plain text without gluing or splitting words:
 //  - <sub> and <sup> never add a space: "p<sub>trend</sub>" reads "ptrend",
-//    "r<sup>2</sup>" reads "r2". White space that holds a line feed right
-//    before them is indentation from a pretty printer and is dropped.
+//    "r<sup>2</sup>" reads "r2", and they attach to what precedes them even
+//    across an element boundary ("<i>I</i><sup>2</sup>" reads "I2"). White
+//    space that holds a line feed right before them is indentation from a
+//    pretty printer and is dropped.
 //  - At each start and end of <i>, <b>, <u> (and of any other element, and of
 //    a MathML formula as a whole) one space is inserted when the characters
 //    on both sides are letters or digits: "at the<i>TERT</i>gene" reads "at
@@ -236,7 +243,9 @@ bool ends_with_word_char(std::string_view s) {
 //    mprescripts are empty; in semantics only the first child (the
 //    presentation) is read.
 // All runs of XML white space are then folded to one space and trimmed; other
-// spaces (U+00A0) are kept.
+// spaces (U+00A0) are kept. (White space between an inline element's last
+// child element and its end tag, as in "<i><b>x</b> </i>", is not recovered
+// from the original bytes; the boundary rule still keeps words apart there.)
 // tests/fidelity/pubmed_biopython.py implements the same rules independently.
 
 // Thrown by TextFlattener when markup nests deeper than k_max_markup_depth;
@@ -247,25 +256,37 @@ struct MarkupTooDeep {
 
 class TextFlattener {
 public:
-  explicit TextFlattener(std::string& out) : m_out(out) {}
+  // `original` holds the bytes of the element as read; `parsed` is the start
+  // of the copy pugixml parsed in place (node names point into it).
+  TextFlattener(std::string& out, std::string_view original, const char* parsed)
+    : m_out(out), m_original(original), m_parsed(parsed) {}
 
   // Appends the text of `node`'s content (mixed text and inline markup).
   void content(pugi::xml_node node, int depth) {
     if (depth > k_max_markup_depth) {
       throw MarkupTooDeep{node.offset_debug()};
     }
+    bool after_text = false;
     for (pugi::xml_node child = node.first_child(); child; child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
       if (type == pugi::node_pcdata || type == pugi::node_cdata) {
         append(child.value());
+        after_text = type == pugi::node_pcdata;
         continue;
       }
+      const bool follows_text = after_text;
+      after_text = false;
       if (type != pugi::node_element) {
         continue;
       }
       const char* name = child.name();
+      if (!follows_text) {
+        // A white-space-only text node pugixml dropped, or nothing.
+        append(dropped_space_before(name));
+      }
       if (name_is(name, "sub") || name_is(name, "sup")) {
         drop_indentation();
+        m_boundary = false; // a script attaches to what precedes it
         content(child, depth + 1);
       } else if (name_is(name, "mml:math") || name_is(name, "math")) {
         m_boundary = true;
@@ -280,6 +301,20 @@ public:
   }
 
 private:
+  // The white space right before the start tag whose name is at `name` (in
+  // the parsed copy), read from the original bytes.
+  std::string_view dropped_space_before(const char* name) const {
+    if (name < m_parsed + 2 || name > m_parsed + m_original.size()) {
+      return {};
+    }
+    const std::size_t lt = static_cast<std::size_t>(name - m_parsed) - 1;
+    std::size_t start = lt;
+    while (start > 0 && is_xml_space(m_original[start - 1])) {
+      --start;
+    }
+    return m_original.substr(start, lt - start);
+  }
+
   // White space with a line feed right before <sub>/<sup> is a pretty
   // printer's indentation, not a space in the text: PubMed writes mixed
   // content on one line, so "&#946;\n\t\t<sub>2</sub>-agonist" reads
@@ -479,8 +514,49 @@ private:
   }
 
   std::string& m_out;
+  std::string_view m_original;
+  const char* m_parsed;
   bool m_boundary = false; // an element boundary was crossed since the last text
 };
+
+// The offset of the first character reference in `xml` to a character XML
+// does not allow (&#0;, a surrogate, U+FFFE, above U+10FFFF), or npos; sets
+// `length` to its length. pugixml would decode such a reference to bytes that
+// are not valid UTF-8, or to a NUL that silently cuts the text.
+std::size_t find_bad_char_ref(std::string_view xml, std::size_t& length) {
+  std::size_t pos = 0;
+  while ((pos = xml.find("&#", pos)) != std::string_view::npos) {
+    std::size_t i = pos + 2;
+    const bool hex = i < xml.size() && xml[i] == 'x';
+    if (hex) {
+      ++i;
+    }
+    unsigned long value = 0;
+    const std::size_t digits_start = i;
+    for (; i < xml.size(); ++i) {
+      const char c = xml[i];
+      int digit = -1;
+      if (c >= '0' && c <= '9') {
+        digit = c - '0';
+      } else if (hex && c >= 'a' && c <= 'f') {
+        digit = c - 'a' + 10;
+      } else if (hex && c >= 'A' && c <= 'F') {
+        digit = c - 'A' + 10;
+      }
+      if (digit < 0) {
+        break;
+      }
+      // Saturates: any value past U+10FFFF is as bad as another.
+      value = std::min<unsigned long>(value * (hex ? 16 : 10) + static_cast<unsigned long>(digit), 0x110000);
+    }
+    if (i > digits_start && i < xml.size() && xml[i] == ';' && !is_xml_char(value)) {
+      length = i + 1 - pos;
+      return pos;
+    }
+    pos = i;
+  }
+  return std::string_view::npos;
+}
 
 // ---------------------------------------------------------------------------
 // One element -> Record
@@ -551,9 +627,20 @@ private:
     m_xml = xml;
     m_elocation_doi.clear();
     m_elocation_pii.clear();
+    if (trim_xml_space(xml).empty()) {
+      fail(0, "no element");
+    }
+    if (const void* nul = std::memchr(xml.data(), '\0', xml.size())) {
+      fail(static_cast<const char*>(nul) - xml.data(), "NUL byte (not allowed in XML)");
+    }
+    std::size_t ref_length = 0;
+    if (const std::size_t ref = find_bad_char_ref(xml, ref_length); ref != std::string_view::npos) {
+      fail(static_cast<std::ptrdiff_t>(ref),
+           "invalid character reference \"" + excerpt(xml.substr(ref, ref_length), 20) + "\"");
+    }
     if (m_buffer_size < xml.size()) {
       m_buffer_size = std::max(xml.size(), m_buffer_size * 2);
-      m_buffer = std::make_unique<char[]>(m_buffer_size);
+      m_buffer.reset(new char[m_buffer_size]);
     }
     std::memcpy(m_buffer.get(), xml.data(), xml.size());
     const pugi::xml_parse_result result =
@@ -563,13 +650,35 @@ private:
       if (m_first_line > 0) {
         what += " in <" + element_name(xml) + "> started at line " + std::to_string(m_first_line);
       }
-      fail(result.offset, what + ": " + result.description());
+      fail(result.offset, what + ": " + result.description() + near(result.offset));
     }
     const pugi::xml_node root = m_doc.document_element();
     if (!root) {
       fail(0, "no element");
     }
     return root;
+  }
+
+  // ` (at "</Title>")`: the markup where pugixml stopped, for the message.
+  std::string near(std::ptrdiff_t offset) const {
+    if (offset < 0 || static_cast<std::size_t>(offset) >= m_xml.size()) {
+      return {};
+    }
+    std::size_t at = static_cast<std::size_t>(offset);
+    // pugixml points past "<" or "</" at a tag name; show the whole tag.
+    if (at >= 2 && m_xml.substr(at - 2, 2) == "</") {
+      at -= 2;
+    } else if (at >= 1 && m_xml[at - 1] == '<') {
+      at -= 1;
+    }
+    std::string_view rest = m_xml.substr(at);
+    rest = rest.substr(0, std::min(rest.find('\n'), rest.find('>') == std::string_view::npos
+                                                         ? std::string_view::npos
+                                                         : rest.find('>') + 1));
+    if (trim_xml_space(rest).empty() || find_invalid_utf8(rest.substr(0, 40)) != std::string_view::npos) {
+      return {};
+    }
+    return " (at \"" + excerpt(rest, 40) + "\")";
   }
 
   static std::string element_name(std::string_view xml) {
@@ -601,7 +710,7 @@ private:
       out.assign(first.value()); // the common case: plain text
     } else {
       try {
-        TextFlattener(out).content(node, 0);
+        TextFlattener(out, m_xml, m_buffer.get()).content(node, 0);
       } catch (const MarkupTooDeep& e) {
         fail(e.offset, "markup nested more than " + std::to_string(k_max_markup_depth) + " levels deep");
       }
@@ -1124,17 +1233,6 @@ bool starts_with_tag(std::string_view s, std::string_view name, bool at_eof,
   return is_name_end(s[n]);
 }
 
-// The offset of `needle` in `hay` at or after `from`, or npos. memmem skips
-// ahead far better than a search for the needle's first byte ('<' is common).
-std::size_t find_bytes(std::string_view hay, std::string_view needle, std::size_t from) {
-  if (from > hay.size()) {
-    return std::string_view::npos;
-  }
-  const void* p = ::memmem(hay.data() + from, hay.size() - from, needle.data(), needle.size());
-  return p == nullptr ? std::string_view::npos
-                      : static_cast<std::size_t>(static_cast<const char*>(p) - hay.data());
-}
-
 // ---------------------------------------------------------------------------
 // Byte sources
 
@@ -1145,6 +1243,8 @@ public:
   // Throws IoError on a read error; a corrupt compressed stream is reported
   // through `data_problem` (the reader adds the line).
   virtual std::size_t read(char* dst, std::size_t size, std::string& data_problem) = 0;
+  // An upper bound of the bytes left, when known (it sizes the buffer).
+  virtual std::size_t size_hint() const { return SIZE_MAX; }
 };
 
 // A file, plain or gzip-compressed (zlib reads both).
@@ -1204,9 +1304,13 @@ class MemorySource final : public ByteSource {
 public:
   explicit MemorySource(std::string_view data) : m_data(data) {}
 
+  std::size_t size_hint() const override { return m_data.size() - m_pos; }
+
   std::size_t read(char* dst, std::size_t size, std::string&) override {
     const std::size_t n = std::min(size, m_data.size() - m_pos);
-    std::memcpy(dst, m_data.data() + m_pos, n);
+    if (n > 0) {
+      std::memcpy(dst, m_data.data() + m_pos, n);
+    }
     m_pos += n;
     return n;
   }
@@ -1259,15 +1363,20 @@ struct PubmedXmlReader::Impl {
     }
     const std::size_t live = avail();
     if (begin > 0) {
-      std::memmove(buf.get(), buf.get() + begin, live);
+      if (live > 0) {
+        std::memmove(buf.get(), buf.get() + begin, live);
+      }
       begin = 0;
       end = live;
     }
-    const std::size_t want = std::max(k_block_size, live);
+    const std::size_t want = std::max<std::size_t>(1, std::min(std::max(k_block_size, live), source->size_hint()));
     if (cap - end < want) {
       const std::size_t new_cap = std::max(cap * 2, end + want);
-      auto bigger = std::make_unique<char[]>(new_cap);
-      std::memcpy(bigger.get(), buf.get(), end);
+      // Not value-initialised: the bytes are read over at once.
+      std::unique_ptr<char[]> bigger(new char[new_cap]);
+      if (end > 0) {
+        std::memcpy(bigger.get(), buf.get(), end);
+      }
       buf = std::move(bigger);
       cap = new_cap;
     }
@@ -1308,43 +1417,6 @@ struct PubmedXmlReader::Impl {
       std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(bytes[bad]));
       fail(line_at(static_cast<std::size_t>(bytes.data() - data()) + bad),
            std::string("invalid UTF-8 (byte ") + hex + ")");
-    }
-  }
-
-  // Throws if `bytes` holds a character reference to a character XML does
-  // not allow (&#0;, a surrogate, > U+10FFFF): pugixml would decode it to
-  // bytes that are not valid UTF-8.
-  void check_char_refs(std::string_view bytes) const {
-    std::size_t pos = 0;
-    while ((pos = bytes.find("&#", pos)) != std::string_view::npos) {
-      std::size_t i = pos + 2;
-      const bool hex = i < bytes.size() && bytes[i] == 'x';
-      if (hex) {
-        ++i;
-      }
-      unsigned long value = 0;
-      const std::size_t digits_start = i;
-      while (i < bytes.size()) {
-        const char c = bytes[i];
-        int digit = -1;
-        if (c >= '0' && c <= '9') {
-          digit = c - '0';
-        } else if (hex && c >= 'a' && c <= 'f') {
-          digit = c - 'a' + 10;
-        } else if (hex && c >= 'A' && c <= 'F') {
-          digit = c - 'A' + 10;
-        }
-        if (digit < 0) {
-          break;
-        }
-        value = std::min<unsigned long>(value * (hex ? 16 : 10) + static_cast<unsigned long>(digit), 0x110000);
-        ++i;
-      }
-      if (i > digits_start && i < bytes.size() && bytes[i] == ';' && !is_xml_char(value)) {
-        fail(line_at(static_cast<std::size_t>(bytes.data() - data()) + pos),
-             "invalid character reference \"" + excerpt(bytes.substr(pos, i + 1 - pos), 20) + "\"");
-      }
-      pos = i;
     }
   }
 
@@ -1609,23 +1681,34 @@ struct PubmedXmlReader::Impl {
     const std::uint64_t start_line = line;
     const std::size_t n = scan_element(name, start_line);
     const std::string_view xml(data(), n);
-    check_utf8(xml);
-    check_char_refs(xml);
-    item.line = start_line;
-    item.pmids.clear();
-    if (name == "DeleteCitation") {
-      item.kind = PubmedItem::Kind::deletion;
-      item.record = Record{};
-      parser.parse_deletion(xml, file, start_line, item.pmids);
-    } else {
-      item.kind = PubmedItem::Kind::record;
-      parser.parse_record(xml, file, start_line, item.record);
-      item.record.provenance.file = file;
-      item.record.provenance.position = count;
+    const std::uint64_t newlines = count_newlines(xml);
+    // The element's bounds are known, so a problem inside it concerns this
+    // item alone: step over it and report it as a RecordError, after which
+    // reading can go on.
+    auto step_over = [&] {
+      line += newlines;
+      begin += n;
+      consumed += n;
+    };
+    try {
+      check_utf8(xml);
+      item.line = start_line;
+      item.pmids.clear();
+      if (name == "DeleteCitation") {
+        item.kind = PubmedItem::Kind::deletion;
+        item.record = Record{};
+        parser.parse_deletion(xml, file, start_line, item.pmids);
+      } else {
+        item.kind = PubmedItem::Kind::record;
+        parser.parse_record(xml, file, start_line, item.record);
+        item.record.provenance.file = file;
+        item.record.provenance.position = count;
+      }
+    } catch (const DataError& e) {
+      step_over();
+      throw RecordError(e.file(), e.line(), e.problem());
     }
-    line += count_newlines(xml);
-    begin += n;
-    consumed += n;
+    step_over();
     ++count;
   }
 };
@@ -1655,6 +1738,8 @@ bool PubmedXmlReader::next(PubmedItem& item) {
   }
   try {
     return m_impl->next(item);
+  } catch (const RecordError&) {
+    throw; // one article was bad; the reader stands after it
   } catch (...) {
     m_impl->state = Impl::State::failed;
     throw;

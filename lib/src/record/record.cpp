@@ -302,10 +302,20 @@ void to_json(json& j, const Record& r) {
     return o;
   });
   put_flag(j, "retracted", r.retracted);
+  put(j, "database", r.database);
+  put_array(j, "extra_fields", r.extra_fields, [](const SourceField& f) {
+    return json{{"tag", f.tag}, {"value", f.value}};
+  });
+  put_array(j, "field_sources", r.field_sources, [](const FieldSource& f) {
+    return json{{"field", f.field}, {"tag", f.tag}};
+  });
   if (!r.provenance.run.empty() || !r.provenance.file.empty()) {
     j["provenance"] = json{{"run", r.provenance.run},
                            {"file", r.provenance.file},
                            {"position", r.provenance.position}};
+    if (r.provenance.line > 0) {
+      j["provenance"]["line"] = r.provenance.line;
+    }
   }
 }
 
@@ -416,10 +426,18 @@ void from_json(const json& j, Record& r) {
     return l;
   });
   get(j, "retracted", r.retracted);
+  get(j, "database", r.database);
+  get_array(j, "extra_fields", r.extra_fields, [](const json& e) {
+    return SourceField{e.at("tag").get<std::string>(), e.at("value").get<std::string>()};
+  });
+  get_array(j, "field_sources", r.field_sources, [](const json& e) {
+    return FieldSource{e.at("field").get<std::string>(), e.at("tag").get<std::string>()};
+  });
   if (auto it = j.find("provenance"); it != j.end()) {
     get(*it, "run", r.provenance.run);
     get(*it, "file", r.provenance.file);
     r.provenance.position = it->value("position", std::uint64_t{0});
+    r.provenance.line = it->value("line", std::uint64_t{0});
   }
 }
 

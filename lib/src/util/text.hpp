@@ -41,6 +41,12 @@ constexpr bool is_xml_char(unsigned long cp) noexcept {
 // of a whole file costs little next to parsing it.
 std::size_t count_newlines(std::string_view s) noexcept;
 
+// The offset of the first occurrence of `needle` in `hay` at or after
+// `from`, or std::string_view::npos. Faster than std::string_view::find for
+// needles whose first byte is common (such as "</PubmedArticle" in XML).
+// An empty needle is found at `from`.
+std::size_t find_bytes(std::string_view hay, std::string_view needle, std::size_t from = 0) noexcept;
+
 // At most `max_bytes` of `s` for quoting in a message: cut at a UTF-8
 // character boundary, with "..." appended when cut.
 std::string excerpt(std::string_view s, std::size_t max_bytes);
