@@ -130,7 +130,7 @@ TEST_CASE("csv: every fixture is read with the counts found by hand", "[csv]") {
   CHECK(listed == files);
 }
 
-TEST_CASE("csv: every fixture is sniffed as CSV; near misses are not", "[csv]") {
+TEST_CASE("csv: every fixture is sniffed as CSV, near misses are not", "[csv]") {
   for (const auto& e : std::filesystem::directory_iterator(litrev::test::fixture("formats/csv"))) {
     INFO(e.path().string());
     CHECK(litrev::sniff_format(e.path().string()) == Format::csv);

@@ -150,6 +150,10 @@ TEST_CASE("a bad file anywhere in an import changes nothing", "[review]") {
                     Catch::Contains("nosuch.xml") && Catch::Contains("no such file"));
   CHECK_THROWS_WITH(review.import_files({tmp.path().string()}, {}),
                     Catch::Contains("is a directory"));
+  const std::string empty_set = tmp / "empty-set.xml";
+  litrev::test::write_text(empty_set, "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n</PubmedArticleSet>\n");
+  CHECK_THROWS_WITH(review.import_files({empty_set}, {}),
+                    Catch::Contains("no records found (read as pubmed-xml)"));
   CHECK(run_dirs(review).empty());
 }
 

@@ -934,6 +934,7 @@ TEST_CASE("ris: dialect edge cases") {
                           {"PY  - 99\nPY  - YEAR/MONTH/DAY/\nPY  - 2001/00/00/", 2001, 0, 0, ""},
                           {"PY  - 2018\nDA  - Spring 2018", 2018, 0, 0, "Spring"},
                           {"PY  - Start date: 20170812", 2017, 8, 12, ""},
+                          {"Y1  - 2013///Spring", 2013, 0, 0, "Spring"},
                           {"Y1  - Mar. 2017", 2017, 3, 0, ""},
                           {"Y2  - 2019/03/28", 0, 0, 0, ""}};
     for (const auto& c : cases) {

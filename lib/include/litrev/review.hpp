@@ -110,7 +110,8 @@ public:
   // names it), checks every file completely first, then copies the new
   // ones into a new sources/<run>/ with manifest.json and updates the index.
   // A file whose SHA-256 matches an earlier import is reported and not
-  // imported again. Without skip_bad, any unreadable file or record throws
+  // imported again. A file with no records at all is refused (DataError "no
+  // records found"). Without skip_bad, any unreadable file or record throws
   // DataError (file, line, problem) and nothing changes; a path that is a
   // directory or does not exist throws DataError before anything changes.
   // Throws IndexError when the index is busy.

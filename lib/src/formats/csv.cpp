@@ -176,9 +176,10 @@ std::string header_list(const std::vector<std::string>& header) {
 }
 
 // Springer's "Andy SmithTom Weber": a new name starts where a lower-case
-// letter meets an upper-case one, once the current name has a space (so
-// "McDonald" stays whole unless it is the second word: "Anna McDonald" is
-// split only at "cD" when "Mc" follows a space -- a known limit).
+// letter meets an upper-case one, once the current name has a space. Family
+// names with an inner capital after a common prefix ("Anna McDonald", "Le
+// Roux", "DeLuca") are not split there; other inner capitals ("Anna
+// FitzGerald") are -- the export gives no way to tell.
 std::vector<std::string> split_run_together(std::string_view s) {
   std::vector<std::string> out;
   std::string cur;

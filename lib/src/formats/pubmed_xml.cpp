@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -556,6 +557,177 @@ std::size_t find_bad_char_ref(std::string_view xml, std::size_t& length) {
     pos = i;
   }
   return std::string_view::npos;
+}
+
+// ---------------------------------------------------------------------------
+// Skipping <ReferenceList> without pugixml
+//
+// About a third of the bytes of a typical record are <ReferenceList> elements
+// (PubmedData, BookDocument), which the reader never looks at. Building them
+// into a DOM is most of pugixml's work on such records, so ElementParser
+// replaces each outermost one, in the copy pugixml parses, by an empty
+// "<ReferenceList/>" followed by spaces up to the original length: offsets in
+// the copy stay those of the original (error lines and TextFlattener's
+// look-ups are unchanged), and pugixml skips the spaces almost for free.
+//
+// The cut bytes must still be well-formed, or a malformed record would pass
+// unnoticed. skip_well_formed_element() checks them with the same rules
+// pugixml applies under k_parse_options (it accepts exactly what pugixml
+// would accept, or less): tags properly nested with matching names, attribute
+// syntax, comments and CDATA sections closed, no "<" that starts no markup.
+// Like pugixml it does not check entity references ("&foo;" and a lone "&"
+// stay literal text everywhere in a record); bad character references are
+// refused for the whole element before any cut (find_bad_char_ref). Anything
+// it is unsure of (a processing instruction, "<!DOCTYPE", end of input) makes
+// it decline, and the span is then left to pugixml.
+//
+// A match of "<ReferenceList" may not be a tag at all (inside a comment, a
+// CDATA section or an attribute value). That is caught after the parse:
+// every placeholder must come out as a <ReferenceList> child of PubmedData or
+// BookDocument, at its own offset; if any does not, or if pugixml reports an
+// error, the original bytes are parsed again in full, so results and error
+// messages are exactly those of a parse without cuts.
+
+// pugixml's name characters: ASCII letters, '_', ':' and every byte >= 0x80
+// may start a name; digits, '-' and '.' may follow.
+struct NameChars {
+  bool start[256] = {};
+  bool rest[256] = {};
+  constexpr NameChars() {
+    for (int c = 0; c < 256; ++c) {
+      const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      start[c] = alpha || c == '_' || c == ':' || c >= 0x80;
+      rest[c] = start[c] || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    }
+  }
+};
+constexpr NameChars k_name_chars{};
+
+inline bool is_name_start(char c) {
+  return k_name_chars.start[static_cast<unsigned char>(c)];
+}
+inline bool is_name_char(char c) {
+  return k_name_chars.rest[static_cast<unsigned char>(c)];
+}
+
+// `s[at]` is the "<" of a start tag. Returns the offset just past the end of
+// that element if the element is well-formed (see above), else npos. `stack`
+// is scratch space.
+std::size_t skip_well_formed_element(std::string_view s, std::size_t at, std::vector<std::string_view>& stack) {
+  constexpr std::size_t npos = std::string_view::npos;
+  const char* const p = s.data();
+  const std::size_t n = s.size();
+  stack.clear();
+  std::size_t i = at;
+  auto skip_space = [&] {
+    while (i < n && is_xml_space(p[i])) {
+      ++i;
+    }
+  };
+  auto name_end = [&](std::size_t from) {
+    while (from < n && is_name_char(p[from])) {
+      ++from;
+    }
+    return from;
+  };
+  for (;;) {
+    // p[i] == '<'
+    if (i + 1 >= n) {
+      return npos;
+    }
+    const char c = p[i + 1];
+    if (c == '/') {
+      const std::size_t start = i + 2;
+      const std::size_t stop = name_end(start);
+      if (stack.empty() || s.substr(start, stop - start) != stack.back()) {
+        return npos;
+      }
+      stack.pop_back();
+      i = stop;
+      skip_space();
+      if (i >= n || p[i] != '>') {
+        return npos;
+      }
+      ++i;
+      if (stack.empty()) {
+        return i;
+      }
+    } else if (c == '!') {
+      if (s.compare(i, 4, "<!--") == 0) {
+        const std::size_t close = s.find("-->", i + 4);
+        if (close == npos) {
+          return npos;
+        }
+        i = close + 3;
+      } else if (s.compare(i, 9, "<![CDATA[") == 0) {
+        const std::size_t close = s.find("]]>", i + 9);
+        if (close == npos) {
+          return npos;
+        }
+        i = close + 3;
+      } else {
+        return npos;
+      }
+    } else if (is_name_start(c)) {
+      const std::size_t start = i + 1;
+      i = name_end(start);
+      const std::string_view name = s.substr(start, i - start);
+      bool empty = false;
+      for (;;) {
+        const std::size_t before = i;
+        skip_space();
+        if (i >= n) {
+          return npos;
+        }
+        if (p[i] == '>') {
+          ++i;
+          break;
+        }
+        if (p[i] == '/') {
+          if (i + 1 >= n || p[i + 1] != '>') {
+            return npos;
+          }
+          i += 2;
+          empty = true;
+          break;
+        }
+        if (i == before || !is_name_start(p[i])) {
+          return npos; // an attribute must follow white space
+        }
+        i = name_end(i);
+        skip_space();
+        if (i >= n || p[i] != '=') {
+          return npos;
+        }
+        ++i;
+        skip_space();
+        if (i >= n || (p[i] != '"' && p[i] != '\'')) {
+          return npos;
+        }
+        const std::size_t close = s.find(p[i], i + 1);
+        if (close == npos) {
+          return npos;
+        }
+        i = close + 1;
+      }
+      if (empty) {
+        if (stack.empty()) {
+          return i;
+        }
+      } else {
+        stack.push_back(name);
+      }
+    } else {
+      return npos; // "<?", or a "<" that starts no markup
+    }
+    // Text up to the next markup. pugixml accepts any text but NUL (refused
+    // before this is called).
+    const void* lt = std::memchr(p + i, '<', n - i);
+    if (lt == nullptr) {
+      return npos;
+    }
+    i = static_cast<std::size_t>(static_cast<const char*>(lt) - p);
+  }
 }
 
 // ---------------------------------------------------------------------------

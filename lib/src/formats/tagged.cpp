@@ -740,6 +740,10 @@ PubDate parse_slash_date(std::string_view s) {
   if (d.month) {
     d.day = number_of(trim_space(parts[2]), 31);
   }
+  // "2013///Spring": the spec's "other info" part may name the season.
+  if (!d.month && d.season.empty() && start < s.size()) {
+    d.season = season_from_name(trim_space(s.substr(start)));
+  }
   return d;
 }
 

@@ -320,6 +320,18 @@ ImportReport Review::import_files(const std::vector<std::string>& paths,
                  }
                });
     p.skip_mode = !p.info.skipped.empty();
+    if (p.info.records == 0 && p.info.deletions == 0 && p.info.skipped.empty()) {
+      // A file without a single record is a mistake (the wrong file, or
+      // --format naming the wrong format): say so rather than store it.
+      DataError e(path, 0, std::string("no records found (read as ") + p.info.format + ")");
+      if (!options.skip_bad) {
+        throw e;
+      }
+      p.info.skipped.push_back({path, 0, e.problem()});
+      report.skipped += 1;
+      report.files.push_back(std::move(p.info));
+      continue;
+    }
     report.skipped += p.info.skipped.size();
     pending.push_back(std::move(p));
   }
