@@ -732,3 +732,127 @@ TEST_CASE("pubmed_xml: parse_pubmed_article errors name the origin", "[pubmed_xm
   CHECK_THROWS_WITH(litrev::parse_pubmed_article("\xFF", "f.xml:12", r), Catch::Contains("invalid UTF-8"));
   CHECK_THROWS_WITH(litrev::parse_pubmed_article("", "f.xml:12", r), Catch::Contains("no element"));
 }
+
+// ---------------------------------------------------------------------------
+// <ReferenceList> elements are checked by the reader's own scanner and left
+// out of the DOM; the result and every error must be as if pugixml had parsed
+// them.
+
+namespace {
+
+const std::string k_ids = "<ArticleIdList><ArticleId IdType=\"pubmed\">1</ArticleId>"
+                          "<ArticleId IdType=\"doi\">10.1/X</ArticleId></ArticleIdList>";
+
+std::string json_of(const Record& r) {
+  nlohmann::json j;
+  to_json(j, r);
+  return j.dump();
+}
+
+} // namespace
+
+TEST_CASE("pubmed_xml: errors inside a ReferenceList keep their line", "[pubmed_xml]") {
+  struct Case {
+    const char* what;
+    std::string bad;
+    std::uint64_t line;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"mismatched tag", "<Reference><Citation>x</Title></Reference>", 9, "malformed XML"},
+      {"stray <", "<Reference><Citation>a < b</Citation></Reference>", 9, "malformed XML"},
+      {"bad character reference", "<Reference><Citation>a &#0; b</Citation></Reference>", 9,
+       "invalid character reference"},
+      {"unclosed comment", "<!-- never closed\n<Reference><Citation>x</Citation></Reference>", 0, "malformed XML"},
+      {"unclosed CDATA", "<Reference><Citation><![CDATA[x</Citation></Reference>", 0, "malformed XML"},
+      {"bad attribute", "<Reference><ArticleIdList><ArticleId IdType=pubmed>1</ArticleId></ArticleIdList></Reference>",
+       9, "malformed XML"},
+      {"unclosed element", "<Reference><Citation>x</Reference>", 9, "malformed XML"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    auto doc = [&](const std::string& list) {
+      return document(article("1", "T.", "", "",
+                              "\n<PubmedData>\n" + k_ids + "\n<" + list + ">\n<Reference><Citation>ok</Citation></Reference>\n" +
+                                  c.bad + "\n</" + list + ">\n</PubmedData>\n"));
+    };
+    const DataError e = data_error_of(doc("ReferenceList"));
+    // The same bytes in an element the reader does not cut: pugixml's verdict.
+    const DataError uncut = data_error_of(doc("ReferenceLisX"));
+    CHECK(e.line() == uncut.line());
+    if (c.line > 0) {
+      CHECK(e.line() == c.line);
+    }
+    CHECK_THAT(e.problem(), Catch::Contains(c.message));
+    CHECK_THAT(e.problem(), Catch::Contains("started at line 4") || Catch::Contains("character reference"));
+  }
+  // Like pugixml everywhere else in a record, the scanner leaves unknown
+  // entity references alone: a record with one parses as before.
+  const std::string odd = "<Reference><Citation>a &foo; &amp; b &#x41;</Citation></Reference>";
+  CHECK(parse_one(article("1", "T.", "", "", "<PubmedData>" + k_ids + "<ReferenceList>" + odd +
+                                                 "</ReferenceList></PubmedData>"))
+            .ids.pmid == "1");
+}
+
+TEST_CASE("pubmed_xml: several and nested ReferenceLists", "[pubmed_xml]") {
+  const std::string refs =
+      "<ReferenceList>\n<Title>References</Title>\n"
+      "<Reference><Citation>A &amp; B. <i>J</i> 2001;1:2.</Citation>"
+      "<ArticleIdList><ArticleId IdType=\"pubmed\">999</ArticleId><ArticleId IdType=\"doi\">10.9/other</ArticleId>"
+      "</ArticleIdList></Reference>\n"
+      "<ReferenceList><Title>Nested</Title><Reference><Citation>C</Citation></Reference>"
+      "<ReferenceList><Reference><Citation a='1' b = \"2\">D<!-- x --></Citation></Reference></ReferenceList>"
+      "</ReferenceList>\n"
+      "</ReferenceList>\n<ReferenceList/>\n<ReferenceList >\t<Reference/></ReferenceList >";
+  const std::string history = "<History><PubMedPubDate PubStatus=\"retracted\"><Year>2021</Year></PubMedPubDate></History>";
+  const std::string plain = article("1", "T.", "", "", "<PubmedData>" + history + k_ids + "</PubmedData>");
+  // Reference lists before, between and after the parts the reader reads.
+  const std::string with_refs = article("1", "T.", "", "",
+                                        "<PubmedData>\n" + refs + history + refs + k_ids + "\n" + refs +
+                                            "</PubmedData>");
+  const Record a = parse_one(plain);
+  const Record b = parse_one(with_refs);
+  CHECK(b.ids.doi == "10.1/x");
+  CHECK(b.retracted);
+  CHECK(json_of(a) == json_of(b));
+  // In a reader, with an error after the lists: the line is exact.
+  const std::string bad = article("2", "x</Title>");
+  const DataError e = data_error_of(document(with_refs + "\n" + bad));
+  CHECK(e.line() == 4 + static_cast<std::uint64_t>(std::count(with_refs.begin(), with_refs.end(), '\n')) + 1);
+
+  // A book chapter: the list precedes text with inline markup, whose white
+  // space is read back from the original bytes.
+  auto book = [](const std::string& list) {
+    return "<PubmedBookArticle><BookDocument><PMID Version=\"1\">5</PMID>" + list +
+           "<ArticleTitle>x <sub>a</sub> <sub>b</sub> and <i>c</i> <b>d</b></ArticleTitle>" + list +
+           "<Abstract><AbstractText>p<sup>1</sup> <sup>2</sup> q</AbstractText></Abstract>"
+           "</BookDocument></PubmedBookArticle>";
+  };
+  const Record c = parse_one(book(""));
+  const Record d = parse_one(book(refs));
+  CHECK(c.title == "x a b and c d");
+  CHECK(json_of(c) == json_of(d));
+}
+
+TEST_CASE("pubmed_xml: ReferenceList-like text in comments, CDATA and attributes", "[pubmed_xml]") {
+  const std::string tricky =
+      "<ReferenceList><!-- </ReferenceList> --><Reference><Citation><![CDATA[</ReferenceList><x>]]></Citation>"
+      "</Reference><!-- <ReferenceList> --></ReferenceList>";
+  const Record a = parse_one(article("1", "T.", "", "", "<PubmedData>" + k_ids + "</PubmedData>"));
+  const Record b = parse_one(article("1", "T.", "", "", "<PubmedData>" + tricky + k_ids + tricky + "</PubmedData>"));
+  CHECK(json_of(a) == json_of(b));
+  // Not elements at all: the text stays text.
+  const std::string fake = "<ReferenceList><Reference>r</Reference></ReferenceList>";
+  const Record c = parse_one(article("1", "T <![CDATA[" + fake + "]]>.", "", "",
+                                     "<PubmedData><!-- " + fake + " --><X a=\"" + fake + "\"/>" + k_ids + "</PubmedData>"));
+  CHECK(c.title == "T " + fake + ".");
+  CHECK(c.ids.doi == "10.1/x");
+  // A list somewhere the reader reads text from is not left out.
+  const Record d = parse_one(article("1", "T " + fake + "."));
+  CHECK(d.title == "T r.");
+  // A comment that hides the end of a list: the error is still found.
+  CHECK_THROWS_WITH(parse_one(article("1", "T.", "", "",
+                                      "<PubmedData>" + k_ids + "<ReferenceList><!-- </ReferenceList>"
+                                                               "</PubmedData>")),
+                    Catch::Contains("malformed XML"));
+}

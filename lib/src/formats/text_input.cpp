@@ -137,7 +137,6 @@ struct TextInput::Impl {
       };
       char32_t cp = unit(pos);
       pos += 2;
-      any = true;
       if (cp >= 0xD800 && cp <= 0xDBFF) {
         if (raw.size() - pos < 2) {
           throw DataError(display, line + 1, "UTF-16 text ends inside a surrogate pair");
@@ -157,6 +156,7 @@ struct TextInput::Impl {
           continue;
         }
       }
+      any = true;
       if (cp == '\n') {
         return true;
       }
@@ -187,16 +187,12 @@ struct TextInput::Impl {
       }
       const char* begin = raw.data() + pos;
       const std::size_t avail = raw.size() - pos;
-      const void* lf = std::memchr(begin, '\n', avail);
-      const void* cr = std::memchr(begin, '\r', avail);
-      const char* end = nullptr;
-      if (lf && cr) {
-        end = static_cast<const char*>(lf) < static_cast<const char*>(cr)
-                  ? static_cast<const char*>(lf)
-                  : static_cast<const char*>(cr);
-      } else {
-        end = static_cast<const char*>(lf ? lf : cr);
-      }
+      // Look for CR only before the next LF: searching the whole buffer for
+      // a CR that an LF-only file never has would make reading quadratic.
+      const auto* lf = static_cast<const char*>(std::memchr(begin, '\n', avail));
+      const std::size_t before_lf = lf ? static_cast<std::size_t>(lf - begin) : avail;
+      const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', before_lf));
+      const char* end = cr ? cr : lf;
       if (!end) {
         out.append(begin, avail);
         pos = raw.size();
