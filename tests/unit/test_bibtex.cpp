@@ -126,12 +126,14 @@ void gzip_text(const std::string& path, const std::string& text) {
 // ---------------------------------------------------------------------------
 // Every fixture
 
+namespace {
 struct CountCase {
   const char* file;
   std::size_t records;
   std::size_t errors;
   const char* first_error; // a part of the first error's message, or ""
 };
+} // namespace
 
 TEST_CASE("bibtex: every fixture is read with the counts found by hand", "[bibtex]") {
   const CountCase cases[] = {
@@ -252,6 +254,7 @@ TEST_CASE("bibtex: near misses are not sniffed as BibTeX", "[bibtex]") {
 // ---------------------------------------------------------------------------
 // Golden fields, read off the raw files
 
+namespace {
 struct FieldCase {
   const char* file;
   const char* key;
@@ -259,6 +262,7 @@ struct FieldCase {
   std::function<std::string(const Record&)> get;
   std::string expected;
 };
+} // namespace
 
 TEST_CASE("bibtex: fixture fields", "[bibtex]") {
   using R = const Record&;

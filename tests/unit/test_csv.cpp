@@ -163,6 +163,7 @@ TEST_CASE("csv: every fixture is sniffed as CSV, near misses are not", "[csv]") 
   CHECK(litrev::sniff_format_of("Title\tAuthors\tYear\nA\tB\t2000\n") == Format::csv);
 }
 
+namespace {
 struct FieldCase {
   std::string path;
   unsigned long line;
@@ -170,6 +171,7 @@ struct FieldCase {
   std::function<std::string(const Record&)> get;
   std::string expected;
 };
+} // namespace
 
 TEST_CASE("csv: fixture fields", "[csv]") {
   using R = const Record&;

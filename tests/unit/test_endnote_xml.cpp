@@ -174,6 +174,7 @@ TEST_CASE("endnote_xml: every fixture is sniffed as EndNote XML, near misses are
   CHECK(litrev::sniff_format(litrev::test::fixture("pubmed/efetch_biopython_pubmed1.xml")) == Format::pubmed_xml);
 }
 
+namespace {
 struct FieldCase {
   const char* file;
   unsigned long line;
@@ -181,6 +182,7 @@ struct FieldCase {
   std::function<std::string(const Record&)> get;
   std::string expected;
 };
+} // namespace
 
 TEST_CASE("endnote_xml: fixture fields", "[endnote_xml]") {
   using R = const Record&;

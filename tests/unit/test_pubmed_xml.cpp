@@ -122,6 +122,7 @@ void gzip_file(const std::string& from, const std::string& to) {
 // ---------------------------------------------------------------------------
 // Recorded fixtures
 
+namespace {
 struct FieldCase {
   const char* file;
   const char* pmid;
@@ -129,6 +130,7 @@ struct FieldCase {
   std::function<std::string(const Record&)> get;
   std::string expected;
 };
+} // namespace
 
 TEST_CASE("pubmed_xml: fixture fields", "[pubmed_xml]") {
   using R = const Record&;

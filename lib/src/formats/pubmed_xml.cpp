@@ -25,7 +25,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -255,33 +254,12 @@ struct MarkupTooDeep {
   std::ptrdiff_t offset;
 };
 
-// Offsets in the copy pugixml parsed -> offsets in the original element,
-// when ElementParser left <ReferenceList> bytes out of the copy.
-struct OffsetMap {
-  struct Shift {
-    std::size_t from;  // parsed offsets from here on...
-    std::size_t delta; // ...are this much smaller than the original ones
-  };
-  std::vector<Shift> shifts; // by `from`, increasing
-
-  std::size_t original(std::size_t parsed) const {
-    std::size_t delta = 0;
-    for (const Shift& s : shifts) {
-      if (parsed < s.from) {
-        break;
-      }
-      delta = s.delta;
-    }
-    return parsed + delta;
-  }
-};
-
 class TextFlattener {
 public:
   // `original` holds the bytes of the element as read; `parsed` is the start
   // of the copy pugixml parsed in place (node names point into it).
-  TextFlattener(std::string& out, std::string_view original, const char* parsed, const OffsetMap& map)
-    : m_out(out), m_original(original), m_parsed(parsed), m_map(map) {}
+  TextFlattener(std::string& out, std::string_view original, const char* parsed)
+    : m_out(out), m_original(original), m_parsed(parsed) {}
 
   // Appends the text of `node`'s content (mixed text and inline markup).
   void content(pugi::xml_node node, int depth) {
@@ -329,10 +307,7 @@ private:
     if (name < m_parsed + 2 || name > m_parsed + m_original.size()) {
       return {};
     }
-    const std::size_t lt = m_map.original(static_cast<std::size_t>(name - m_parsed)) - 1;
-    if (lt >= m_original.size()) {
-      return {};
-    }
+    const std::size_t lt = static_cast<std::size_t>(name - m_parsed) - 1;
     std::size_t start = lt;
     while (start > 0 && is_xml_space(m_original[start - 1])) {
       --start;
@@ -541,7 +516,6 @@ private:
   std::string& m_out;
   std::string_view m_original;
   const char* m_parsed;
-  const OffsetMap& m_map;
   bool m_boundary = false; // an element boundary was crossed since the last text
 };
 
@@ -585,177 +559,6 @@ std::size_t find_bad_char_ref(std::string_view xml, std::size_t& length) {
 }
 
 // ---------------------------------------------------------------------------
-// Skipping <ReferenceList> without pugixml
-//
-// About a third of the bytes of a typical record are <ReferenceList> elements
-// (PubmedData, BookDocument), which the reader never looks at. Building them
-// into a DOM is most of pugixml's work on such records, so ElementParser
-// replaces each outermost one, in the copy pugixml parses, by an empty
-// "<ReferenceList/>" followed by spaces up to the original length: offsets in
-// the copy stay those of the original (error lines and TextFlattener's
-// look-ups are unchanged), and pugixml skips the spaces almost for free.
-//
-// The cut bytes must still be well-formed, or a malformed record would pass
-// unnoticed. skip_well_formed_element() checks them with the same rules
-// pugixml applies under k_parse_options (it accepts exactly what pugixml
-// would accept, or less): tags properly nested with matching names, attribute
-// syntax, comments and CDATA sections closed, no "<" that starts no markup.
-// Like pugixml it does not check entity references ("&foo;" and a lone "&"
-// stay literal text everywhere in a record); bad character references are
-// refused for the whole element before any cut (find_bad_char_ref). Anything
-// it is unsure of (a processing instruction, "<!DOCTYPE", end of input) makes
-// it decline, and the span is then left to pugixml.
-//
-// A match of "<ReferenceList" may not be a tag at all (inside a comment, a
-// CDATA section or an attribute value). That is caught after the parse:
-// every placeholder must come out as a <ReferenceList> child of PubmedData or
-// BookDocument, at its own offset; if any does not, or if pugixml reports an
-// error, the original bytes are parsed again in full, so results and error
-// messages are exactly those of a parse without cuts.
-
-// pugixml's name characters: ASCII letters, '_', ':' and every byte >= 0x80
-// may start a name; digits, '-' and '.' may follow.
-struct NameChars {
-  bool start[256] = {};
-  bool rest[256] = {};
-  constexpr NameChars() {
-    for (int c = 0; c < 256; ++c) {
-      const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-      start[c] = alpha || c == '_' || c == ':' || c >= 0x80;
-      rest[c] = start[c] || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    }
-  }
-};
-constexpr NameChars k_name_chars{};
-
-inline bool is_name_start(char c) {
-  return k_name_chars.start[static_cast<unsigned char>(c)];
-}
-inline bool is_name_char(char c) {
-  return k_name_chars.rest[static_cast<unsigned char>(c)];
-}
-
-// `s[at]` is the "<" of a start tag. Returns the offset just past the end of
-// that element if the element is well-formed (see above), else npos. `stack`
-// is scratch space.
-std::size_t skip_well_formed_element(std::string_view s, std::size_t at, std::vector<std::string_view>& stack) {
-  constexpr std::size_t npos = std::string_view::npos;
-  const char* const p = s.data();
-  const std::size_t n = s.size();
-  stack.clear();
-  std::size_t i = at;
-  auto skip_space = [&] {
-    while (i < n && is_xml_space(p[i])) {
-      ++i;
-    }
-  };
-  auto name_end = [&](std::size_t from) {
-    while (from < n && is_name_char(p[from])) {
-      ++from;
-    }
-    return from;
-  };
-  for (;;) {
-    // p[i] == '<'
-    if (i + 1 >= n) {
-      return npos;
-    }
-    const char c = p[i + 1];
-    if (c == '/') {
-      const std::size_t start = i + 2;
-      const std::size_t stop = name_end(start);
-      if (stack.empty() || s.substr(start, stop - start) != stack.back()) {
-        return npos;
-      }
-      stack.pop_back();
-      i = stop;
-      skip_space();
-      if (i >= n || p[i] != '>') {
-        return npos;
-      }
-      ++i;
-      if (stack.empty()) {
-        return i;
-      }
-    } else if (c == '!') {
-      if (s.compare(i, 4, "<!--") == 0) {
-        const std::size_t close = s.find("-->", i + 4);
-        if (close == npos) {
-          return npos;
-        }
-        i = close + 3;
-      } else if (s.compare(i, 9, "<![CDATA[") == 0) {
-        const std::size_t close = s.find("]]>", i + 9);
-        if (close == npos) {
-          return npos;
-        }
-        i = close + 3;
-      } else {
-        return npos;
-      }
-    } else if (is_name_start(c)) {
-      const std::size_t start = i + 1;
-      i = name_end(start);
-      const std::string_view name = s.substr(start, i - start);
-      bool empty = false;
-      for (;;) {
-        const std::size_t before = i;
-        skip_space();
-        if (i >= n) {
-          return npos;
-        }
-        if (p[i] == '>') {
-          ++i;
-          break;
-        }
-        if (p[i] == '/') {
-          if (i + 1 >= n || p[i + 1] != '>') {
-            return npos;
-          }
-          i += 2;
-          empty = true;
-          break;
-        }
-        if (i == before || !is_name_start(p[i])) {
-          return npos; // an attribute must follow white space
-        }
-        i = name_end(i);
-        skip_space();
-        if (i >= n || p[i] != '=') {
-          return npos;
-        }
-        ++i;
-        skip_space();
-        if (i >= n || (p[i] != '"' && p[i] != '\'')) {
-          return npos;
-        }
-        const std::size_t close = s.find(p[i], i + 1);
-        if (close == npos) {
-          return npos;
-        }
-        i = close + 1;
-      }
-      if (empty) {
-        if (stack.empty()) {
-          return i;
-        }
-      } else {
-        stack.push_back(name);
-      }
-    } else {
-      return npos; // "<?", or a "<" that starts no markup
-    }
-    // Text up to the next markup. pugixml accepts any text but NUL (refused
-    // before this is called).
-    const void* lt = std::memchr(p + i, '<', n - i);
-    if (lt == nullptr) {
-      return npos;
-    }
-    i = static_cast<std::size_t>(static_cast<const char*>(lt) - p);
-  }
-}
-
-// ---------------------------------------------------------------------------
 // One element -> Record
 
 // Parses single top-level elements. The document and the copy buffer are
@@ -768,7 +571,7 @@ public:
   // of the element's start tag; with `first_line` 0 (unknown) they name no line.
   void parse_record(std::string_view xml, const std::string& file, std::uint64_t first_line,
                     Record& record) {
-    const pugi::xml_node root = load(xml, file, first_line, true);
+    const pugi::xml_node root = load(xml, file, first_line);
     record = Record{};
     record.source = "pubmed-xml";
     if (node_is(root, "PubmedArticle")) {
@@ -802,7 +605,7 @@ public:
   // Parses a DeleteCitation element into the PMIDs it lists.
   void parse_deletion(std::string_view xml, const std::string& file, std::uint64_t first_line,
                       std::vector<std::string>& pmids) {
-    const pugi::xml_node root = load(xml, file, first_line, false);
+    const pugi::xml_node root = load(xml, file, first_line);
     pmids.clear();
     for (pugi::xml_node pmid = root.child("PMID"); pmid; pmid = pmid.next_sibling("PMID")) {
       std::string value;
@@ -818,11 +621,7 @@ public:
   }
 
 private:
-  // Parses `xml` into m_doc; with `cut_references`, <ReferenceList>
-  // elements are checked by skip_well_formed_element() and left out of the
-  // DOM (see above).
-  pugi::xml_node load(std::string_view xml, const std::string& file, std::uint64_t first_line,
-                      bool cut_references) {
+  pugi::xml_node load(std::string_view xml, const std::string& file, std::uint64_t first_line) {
     m_file = &file;
     m_first_line = first_line;
     m_xml = xml;
@@ -843,24 +642,9 @@ private:
       m_buffer_size = std::max(xml.size(), m_buffer_size * 2);
       m_buffer.reset(new char[m_buffer_size]);
     }
-    m_cuts.clear();
-    if (cut_references) {
-      find_cuts(xml);
-    }
-    m_map.shifts.clear();
-    pugi::xml_parse_result result;
-    if (!m_cuts.empty()) {
-      const std::size_t size = copy_with_cuts(xml);
-      result = m_doc.load_buffer_inplace(m_buffer.get(), size, k_parse_options, pugi::encoding_utf8);
-      if (!result || !cuts_are_reference_lists()) {
-        m_cuts.clear(); // not as expected: parse everything, as without cuts
-        m_map.shifts.clear();
-      }
-    }
-    if (m_cuts.empty()) {
-      std::memcpy(m_buffer.get(), xml.data(), xml.size());
-      result = m_doc.load_buffer_inplace(m_buffer.get(), xml.size(), k_parse_options, pugi::encoding_utf8);
-    }
+    std::memcpy(m_buffer.get(), xml.data(), xml.size());
+    const pugi::xml_parse_result result =
+        m_doc.load_buffer_inplace(m_buffer.get(), xml.size(), k_parse_options, pugi::encoding_utf8);
     if (!result) {
       std::string what = "malformed XML";
       if (m_first_line > 0) {
@@ -873,80 +657,6 @@ private:
       fail(0, "no element");
     }
     return root;
-  }
-
-  static constexpr std::string_view k_reference_list = "<ReferenceList";
-  static constexpr std::string_view k_placeholder = "<ReferenceList/>";
-
-  // Fills m_cuts with the [start, end) offsets of the outermost well-formed
-  // <ReferenceList> elements of `xml` that are longer than the placeholder.
-  void find_cuts(std::string_view xml) {
-    std::size_t pos = 0;
-    for (;;) {
-      const std::size_t at = find_bytes(xml, k_reference_list, pos);
-      if (at == std::string_view::npos) {
-        return;
-      }
-      const std::size_t after = at + k_reference_list.size();
-      if (after < xml.size() && (xml[after] == '>' || is_xml_space(xml[after]))) {
-        const std::size_t end = skip_well_formed_element(xml, at, m_stack);
-        if (end != std::string_view::npos) {
-          if (end - at > k_placeholder.size()) {
-            m_cuts.emplace_back(at, end);
-          }
-          pos = end;
-          continue;
-        }
-      }
-      pos = after; // a nested one may still be cut
-    }
-  }
-
-  // Copies `xml` into m_buffer with each cut replaced by the placeholder;
-  // sets m_map, and each cut's start to the placeholder's offset in the copy.
-  // Returns the size of the copy.
-  std::size_t copy_with_cuts(std::string_view xml) {
-    char* const out = m_buffer.get();
-    std::size_t pos = 0; // in xml
-    std::size_t size = 0; // in the copy
-    for (auto& [start, end] : m_cuts) {
-      std::memcpy(out + size, xml.data() + pos, start - pos);
-      size += start - pos;
-      start = size;
-      std::memcpy(out + size, k_placeholder.data(), k_placeholder.size());
-      size += k_placeholder.size();
-      m_map.shifts.push_back({size, end - size});
-      pos = end;
-    }
-    std::memcpy(out + size, xml.data() + pos, xml.size() - pos);
-    return size + (xml.size() - pos);
-  }
-
-  // True if every placeholder came out as a <ReferenceList> child of
-  // PubmedData or BookDocument, where the reader ignores it.
-  bool cuts_are_reference_lists() const {
-    const pugi::xml_node root = m_doc.document_element();
-    const char* const base = m_buffer.get();
-    std::size_t found = 0;
-    for (pugi::xml_node parent = root.first_child(); parent; parent = parent.next_sibling()) {
-      if (parent.type() != pugi::node_element ||
-          !(node_is(parent, "PubmedData") || node_is(parent, "BookDocument"))) {
-        continue;
-      }
-      for (pugi::xml_node child = parent.first_child(); child; child = child.next_sibling()) {
-        const char* name = child.name();
-        if (child.type() != pugi::node_element || !name_is(name, "ReferenceList") || child.first_child() ||
-            name <= base) {
-          continue;
-        }
-        const auto at = static_cast<std::size_t>(name - base) - 1;
-        const auto cut = std::lower_bound(m_cuts.begin(), m_cuts.end(), std::make_pair(at, std::size_t{0}));
-        if (cut != m_cuts.end() && cut->first == at) {
-          ++found;
-        }
-      }
-    }
-    return found == m_cuts.size();
   }
 
   // ` (at "</Title>")`: the markup where pugixml stopped, for the message.
@@ -1000,10 +710,9 @@ private:
       out.assign(first.value()); // the common case: plain text
     } else {
       try {
-        TextFlattener(out, m_xml, m_buffer.get(), m_map).content(node, 0);
+        TextFlattener(out, m_xml, m_buffer.get()).content(node, 0);
       } catch (const MarkupTooDeep& e) {
-        fail(static_cast<std::ptrdiff_t>(m_map.original(static_cast<std::size_t>(e.offset))),
-             "markup nested more than " + std::to_string(k_max_markup_depth) + " levels deep");
+        fail(e.offset, "markup nested more than " + std::to_string(k_max_markup_depth) + " levels deep");
       }
     }
     fold_xml_space(out);
@@ -1452,9 +1161,6 @@ private:
   }
 
   pugi::xml_document m_doc;
-  std::vector<std::pair<std::size_t, std::size_t>> m_cuts; // see find_cuts
-  std::vector<std::string_view> m_stack;                   // scratch for skip_well_formed_element
-  OffsetMap m_map;                                         // copy -> original offsets
   std::unique_ptr<char[]> m_buffer;
   std::size_t m_buffer_size = 0;
   const std::string* m_file = nullptr;
