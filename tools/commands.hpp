@@ -28,6 +28,7 @@ struct Command {
 
 Runner define_init(CLI::App& app);
 Runner define_import(CLI::App& app);
+Runner define_fetch(CLI::App& app);
 Runner define_rebuild(CLI::App& app);
 Runner define_search(CLI::App& app);
 Runner define_show(CLI::App& app);

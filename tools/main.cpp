@@ -21,6 +21,8 @@ const Command k_commands[] = {
      &litrev::cli::define_init},
     {"import", "Import reference files (PubMed XML, MEDLINE, RIS, BibTeX, EndNote XML, WoS, CSV)",
      &litrev::cli::define_import},
+    {"fetch", "Fetch records from PubMed, Europe PMC or ClinicalTrials.gov (resumable)",
+     &litrev::cli::define_fetch},
     {"rebuild", "Recreate the index from sources/ (and the ledger)", &litrev::cli::define_rebuild},
     {"search", "Search the review's records (fielded boolean queries, year ranges)",
      &litrev::cli::define_search},

@@ -41,6 +41,13 @@ Replays recorded E-utilities, Europe PMC and ClinicalTrials.gov responses on
                           "status":200,"content_type":"text/xml"}]
                         ("file" relative to --fixtures, or "body" inline text)
   --no-default-routes   serve only --routes
+  --synthetic-pubmed N  a made-up PubMed of N articles (PMIDs from 90000001) for
+                        ESearch/EFetch, before the default routes; with
+  --synthetic-added K   K more entered today, --synthetic-revised R the first R
+                        modified today, --synthetic-withheld W the last W never
+                        returned by EFetch, --synthetic-not-found PHRASE
+                        (repeatable) a phrase PubMed does not find,
+                        --synthetic-days FIRST:LAST Entrez dates (YYYY/MM/DD)
   --fault N:KIND        misbehave on request N (repeatable)
   --fault-next N:KIND   misbehave on the next N requests (repeatable)
   --fault-rate KIND:P   misbehave with probability P (repeatable)
@@ -143,6 +150,8 @@ int main(int argc, char** argv) {
   std::vector<std::pair<std::uint64_t, Fault>> on;
   std::vector<std::pair<std::uint32_t, Fault>> next;
   std::vector<std::pair<Fault, double>> rates;
+  litrev::test::SyntheticPubmed synthetic;
+  bool use_synthetic = false;
 
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -163,6 +172,21 @@ int main(int argc, char** argv) {
       routes_file = value();
     } else if (arg == "--no-default-routes") {
       default_routes = false;
+    } else if (arg == "--synthetic-pubmed") {
+      synthetic.count = parse_number(value(), arg);
+      use_synthetic = true;
+    } else if (arg == "--synthetic-added") {
+      synthetic.added = parse_number(value(), arg);
+    } else if (arg == "--synthetic-revised") {
+      synthetic.revised = parse_number(value(), arg);
+    } else if (arg == "--synthetic-withheld") {
+      synthetic.withheld = parse_number(value(), arg);
+    } else if (arg == "--synthetic-not-found") {
+      synthetic.phrases_not_found.push_back(value());
+    } else if (arg == "--synthetic-days") {
+      auto [first, last] = split_pair(value(), arg);
+      synthetic.first_day = first;
+      synthetic.last_day = last;
     } else if (arg == "--fault") {
       auto [n, kind] = split_pair(value(), arg);
       on.emplace_back(parse_number(n, arg), parse_fault(kind));
@@ -211,6 +235,9 @@ int main(int argc, char** argv) {
     server = std::make_unique<litrev::test::ReplayServer>(options);
     if (!routes_file.empty()) {
       add_routes_from(*server, routes_file, fixtures);
+    }
+    if (use_synthetic) {
+      server->add_synthetic_pubmed(fixtures, synthetic);
     }
     if (default_routes) {
       server->add_default_routes(fixtures);

@@ -4,7 +4,10 @@
 #include "replay_server.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -852,6 +855,187 @@ void ReplayServer::set_log(std::function<void(const std::string&)> log) {
 
 // ---------------------------------------------------------------------------
 // Default routes
+
+namespace {
+
+std::chrono::sys_days synthetic_day(const std::string& text) {
+  int y = 0;
+  unsigned m = 1, d = 1;
+  if (std::sscanf(text.c_str(), "%d/%u/%u", &y, &m, &d) < 1) {
+    throw std::runtime_error("synthetic PubMed: bad date '" + text + "'");
+  }
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
+
+std::string synthetic_day_text(std::chrono::sys_days day) {
+  const std::chrono::year_month_day ymd{day};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d/%02u/%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+// The made-up PubMed's articles: dates and titles, generated once; the XML is
+// made per request from the template.
+struct SyntheticArticles {
+  static constexpr std::uint64_t k_first_pmid = 90000001;
+  static constexpr const char* k_template_pmid = "31789841";
+  SyntheticPubmed options;
+  std::string template_xml; // <PubmedArticle>...</PubmedArticle>, DOI removed
+  std::vector<std::string> edat, mdat;
+
+  std::size_t size() const { return edat.size(); }
+  std::string pmid(std::size_t i) const { return std::to_string(k_first_pmid + i); }
+  bool withheld(std::size_t i) const {
+    return i < options.count && i >= options.count - std::min(options.withheld, options.count);
+  }
+  std::string article(std::size_t i) const {
+    std::string xml = template_xml;
+    const std::string pmid_text = pmid(i);
+    for (std::size_t at = xml.find(k_template_pmid); at != std::string::npos; at = xml.find(k_template_pmid, at)) {
+      xml.replace(at, std::strlen(k_template_pmid), pmid_text);
+      at += pmid_text.size();
+    }
+    const std::size_t t0 = xml.find("<ArticleTitle>") + 14;
+    const std::size_t t1 = xml.find("</ArticleTitle>");
+    std::string title = "Synthetic record " + pmid_text + ", a copy of PMID " + k_template_pmid;
+    if (i < options.revised) {
+      title += " (revised)";
+    }
+    xml.replace(t0, t1 - t0, title);
+    return xml;
+  }
+};
+
+std::string cut_element(std::string xml, const std::string& open, const std::string& close) {
+  const std::size_t a = xml.find(open);
+  if (a != std::string::npos) {
+    const std::size_t b = xml.find(close, a);
+    if (b != std::string::npos) {
+      xml.erase(a, b + close.size() - a);
+    }
+  }
+  return xml;
+}
+
+} // namespace
+
+void ReplayServer::add_synthetic_pubmed(const std::string& fixtures_dir, const SyntheticPubmed& pubmed) {
+  auto data = std::make_shared<SyntheticArticles>();
+  data->options = pubmed;
+  const std::string text = read_whole_file(fixtures_dir + "/pubmed/efetch_metapub_31789841.xml");
+  const std::size_t a = text.find("<PubmedArticle>");
+  const std::size_t b = text.find("</PubmedArticle>");
+  if (a == std::string::npos || b == std::string::npos) {
+    throw std::runtime_error("synthetic PubMed: no article in the template fixture");
+  }
+  std::string xml = text.substr(a, b + 16 - a);
+  xml = cut_element(xml, "<ELocationID EIdType=\"doi\"", "</ELocationID>");
+  xml = cut_element(xml, "<ArticleId IdType=\"doi\">", "</ArticleId>");
+  data->template_xml = xml;
+  const auto first = synthetic_day(pubmed.first_day);
+  const auto last = synthetic_day(pubmed.last_day);
+  const auto span = (last - first).count();
+  std::string added_day = pubmed.added_day;
+  if (added_day.empty()) {
+    added_day = synthetic_day_text(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+  }
+  for (std::size_t i = 0; i < pubmed.count + pubmed.added; ++i) {
+    std::string e = i < pubmed.count
+                        ? synthetic_day_text(first + std::chrono::days{pubmed.count > 1 ? span * static_cast<long>(i) / static_cast<long>(pubmed.count - 1) : 0})
+                        : added_day;
+    data->mdat.push_back(i < pubmed.revised ? added_day : e);
+    data->edat.push_back(std::move(e));
+  }
+
+  const std::string eutils = "/entrez/eutils/";
+  add_route({"", eutils + "esearch.fcgi", {}, {}, [data](const ServedRequest& r) {
+               Reply reply;
+               reply.content_type = "application/json; charset=UTF-8";
+               const std::string term = r.param("term");
+               nlohmann::json result = {{"count", "0"}, {"retmax", "0"}, {"retstart", "0"},
+                                        {"idlist", nlohmann::json::array()},
+                                        {"translationset", nlohmann::json::array()}};
+               std::vector<std::string> not_found;
+               bool only_unknown = false;
+               for (const auto& p : data->options.phrases_not_found) {
+                 if (term.find(p) != std::string::npos) {
+                   not_found.push_back(p);
+                   only_unknown = only_unknown || term == p;
+                 }
+               }
+               std::string translation = term;
+               const std::string datetype = r.param("datetype").empty() ? "edat" : r.param("datetype");
+               std::string lo = r.param("mindate"), hi = r.param("maxdate");
+               if (!lo.empty()) {
+                 translation += " AND " + lo + ":" + hi + "[" + datetype + "]";
+               }
+               std::vector<std::string> hits;
+               if (!only_unknown) {
+                 const auto& dates = datetype == "mdat" ? data->mdat : data->edat;
+                 for (std::size_t i = data->size(); i-- > 0;) { // newest first, as PubMed lists
+                   if ((lo.empty() || dates[i] >= lo) && (hi.empty() || dates[i] <= hi)) {
+                     hits.push_back(data->pmid(i));
+                   }
+                 }
+               }
+               const std::size_t retstart = r.param("retstart").empty() ? 0 : std::stoul(r.param("retstart"));
+               const std::size_t retmax = r.param("retmax").empty() ? 20 : std::stoul(r.param("retmax"));
+               if (retstart > 9998) {
+                 // What PubMed sends, raw newline (invalid JSON) included.
+                 reply.body = "{\"header\":{\"type\":\"esearch\",\"version\":\"0.3\"},\"esearchresult\":{\"ERROR\":"
+                              "\"Search Backend failed: Exception:\n'retstart' cannot be larger than 9998. For "
+                              "PubMed, ESearch can only retrieve the first 9,999 records matching the query. To "
+                              "obtain more than 9,999 PubMed records, consider using EDirect that contains "
+                              "additional logic to batch PubMed search results automatically so that an "
+                              "arbitrary number can be retrieved. For details see "
+                              "https://www.ncbi.nlm.nih.gov/books/NBK25499/\"}}\n";
+                 return reply;
+               }
+               result["count"] = std::to_string(hits.size());
+               result["retstart"] = std::to_string(retstart);
+               const std::size_t end = std::min({hits.size(), retstart + retmax, std::size_t{9999}});
+               for (std::size_t i = retstart; i < end; ++i) {
+                 result["idlist"].push_back(hits[i]);
+               }
+               result["retmax"] = std::to_string(result["idlist"].size());
+               result["querytranslation"] = translation;
+               if (!not_found.empty()) {
+                 result["errorlist"] = {{"phrasesnotfound", not_found}, {"fieldsnotfound", nlohmann::json::array()}};
+               }
+               if (hits.empty()) {
+                 result["warninglist"] = {{"phrasesignored", nlohmann::json::array()},
+                                          {"quotedphrasesnotfound", nlohmann::json::array()},
+                                          {"outputmessages", {"No items found."}}};
+               }
+               reply.body = nlohmann::json{{"header", {{"type", "esearch"}, {"version", "0.3"}}},
+                                           {"esearchresult", result}}
+                                .dump() +
+                            "\n";
+               return reply;
+             }});
+  add_route({"", eutils + "efetch.fcgi", {}, [](const ServedRequest& r) { return !r.param("id").empty(); },
+             [data](const ServedRequest& r) {
+               Reply reply;
+               reply.content_type = "text/xml; charset=UTF-8";
+               reply.body = "<?xml version=\"1.0\" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC \"-//NLM//DTD PubMedArticle, "
+                            "1st January 2025//EN\" \"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd\">\n"
+                            "<PubmedArticleSet>\n";
+               for (const auto& id : split_ids(r.param("id"))) {
+                 const std::uint64_t n = id.size() < 19 ? std::stoull(id) : 0;
+                 if (n < SyntheticArticles::k_first_pmid || n - SyntheticArticles::k_first_pmid >= data->size()) {
+                   continue; // unknown PMIDs are left out, as PubMed does
+                 }
+                 const std::size_t i = n - SyntheticArticles::k_first_pmid;
+                 if (!data->withheld(i)) {
+                   reply.body += data->article(i);
+                   reply.body += "\n";
+                 }
+               }
+               reply.body += "</PubmedArticleSet>\n";
+               return reply;
+             }});
+}
 
 void ReplayServer::add_default_routes(const std::string& fixtures_dir) {
   const std::string pubmed = fixtures_dir + "/pubmed/";

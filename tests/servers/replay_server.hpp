@@ -137,6 +137,34 @@ struct ServerOptions {
   std::uint64_t max_requests = 100000;
 };
 
+// A made-up PubMed, for fetches bigger than any recording: ESearch (JSON,
+// with date limits, the 9,999 cap and its error) and EFetch over `count`
+// articles. Each is a copy of one real article (PMID 31789841, from
+// fixtures/pubmed/efetch_metapub_31789841.xml) with its DOI removed, a
+// synthetic PMID from 90000001 up (real PMIDs are near 42 million, so these
+// cannot be mistaken for real ones) and a title saying what it is. Entrez
+// dates are spread evenly from `first_day` to `last_day`.
+struct SyntheticPubmed {
+  std::size_t count = 0;
+  std::string first_day = "2000/01/01";
+  std::string last_day = "2025/12/31";
+  // `added` more articles entered on `added_day` ("" = today, UTC), after
+  // the others in PMID order.
+  std::size_t added = 0;
+  std::string added_day;
+  // The first `revised` articles were modified on `added_day`: their title
+  // ends in " (revised)" and their mdat is that day.
+  std::size_t revised = 0;
+  // The last `withheld` of the first `count` articles are found by ESearch
+  // but never returned by EFetch (deleted between search and fetch).
+  std::size_t withheld = 0;
+  // Phrases PubMed "does not find": a term containing one is answered as if
+  // the phrase were absent, with errorlist.phrasesnotfound (like fixture
+  // esearch_json_biomcp_phrasesnotfound.json); a term that is nothing but one
+  // finds nothing ("No items found.").
+  std::vector<std::string> phrases_not_found;
+};
+
 class ReplayServer {
 public:
   // Binds 127.0.0.1:options.port and starts serving on a background thread;
@@ -165,6 +193,10 @@ public:
   // services would; see replay_server.cpp for the table. Throws
   // std::runtime_error when a fixture is missing.
   void add_default_routes(const std::string& fixtures_dir);
+  // Routes for a SyntheticPubmed on /entrez/eutils/esearch.fcgi and
+  // efetch.fcgi; add them before the default routes so that they win.
+  // Throws std::runtime_error when the template fixture is missing.
+  void add_synthetic_pubmed(const std::string& fixtures_dir, const SyntheticPubmed& pubmed);
 
   // Misbehave on the request with this 1-based number.
   void fault_on(std::uint64_t request_number, Fault fault);

@@ -151,3 +151,71 @@ TEST_CASE("JSON round trip keeps every field and omits empty ones", "[record]") 
   CHECK(back.extra_fields.at(0).value == "a note");
   CHECK(back.field_sources.at(0).tag == "T1");
 }
+
+TEST_CASE("JSON round trip of the registration fields, written only when present", "[record]") {
+  Record plain;
+  plain.key = "pmid:1";
+  plain.ids.pmid = "1";
+  CHECK_FALSE(nlohmann::json(plain).contains("registration"));
+  CHECK_FALSE(nlohmann::json(plain).get<Record>().registration);
+
+  Record r;
+  r.key = "nct:NCT02576665";
+  r.kind = "registration";
+  r.ids.nct = "NCT02576665";
+  r.links = {{"RESULT", "A citation", "2"}};
+  litrev::Registration g;
+  g.registry = "ClinicalTrials.gov";
+  g.brief_title = "Brief";
+  g.acronym = "ACR";
+  g.org_study_id = "ORG-1";
+  g.secondary_ids = {{"EU_CT", "EudraCT", "2000-000000-00"}};
+  g.overall_status = "TERMINATED";
+  g.why_stopped = "Sponsor decision";
+  g.has_results = true;
+  g.design.study_type = "INTERVENTIONAL";
+  g.design.phases = {"PHASE1", "PHASE2"};
+  g.design.allocation = "RANDOMIZED";
+  g.design.intervention_model = "PARALLEL";
+  g.design.masking = "DOUBLE";
+  g.design.who_masked = {"PARTICIPANT"};
+  g.design.primary_purpose = "TREATMENT";
+  g.design.observational_model = "COHORT";
+  g.design.time_perspective = "PROSPECTIVE";
+  g.conditions = {"A condition"};
+  g.interventions = {{"DRUG", "Drug X", {"X-1"}}};
+  g.enrollment = 0; // a real count: written although zero
+  g.enrollment_type = "ACTUAL";
+  g.start = {"2016-07", "ACTUAL"};
+  g.primary_completion = {"2019-12-20", ""};
+  g.completion = {"2020", "ESTIMATED"};
+  g.first_posted = {"2015-10-15", "ESTIMATED"};
+  g.results_first_posted = {"2021-01-02", "ACTUAL"};
+  g.last_update_posted = {"2021-03-04", "ACTUAL"};
+  g.lead_sponsor = "Sponsor";
+  g.collaborators = {"Collaborator"};
+  r.registration = g;
+
+  const nlohmann::json j = r;
+  const nlohmann::json& jg = j.at("registration");
+  CHECK(jg.at("enrollment") == 0);
+  CHECK(jg.at("has_results") == true);
+  CHECK(jg.at("design").at("phases") == nlohmann::json::array({"PHASE1", "PHASE2"}));
+  CHECK(jg.at("primary_completion") == nlohmann::json{{"date", "2019-12-20"}});
+  CHECK(jg.at("secondary_ids").at(0) == nlohmann::json{{"type", "EU_CT"}, {"domain", "EudraCT"}, {"id", "2000-000000-00"}});
+  const Record back = j.get<Record>();
+  REQUIRE(back.registration);
+  CHECK(nlohmann::json(back) == j);
+  CHECK(back.registration->enrollment == std::optional<std::uint64_t>(0));
+  CHECK(back.registration->interventions.at(0).other_names.at(0) == "X-1");
+  CHECK(back.registration->last_update_posted.type == "ACTUAL");
+  CHECK(back.registration->design.time_perspective == "PROSPECTIVE");
+
+  // An empty registration is still a registration; an absent enrollment is absent.
+  Record bare;
+  bare.key = "nct:NCT00000001";
+  bare.registration.emplace();
+  const nlohmann::json jb = bare;
+  CHECK(jb.at("registration") == nlohmann::json::object());
+  CHECK_FALSE(jb.get<Record>().registration->enrollment);
+}

@@ -2,9 +2,11 @@
 // through one interface, and recognising a file's format from its content.
 //
 // Each format has a streaming reader (one record in memory at a time) that
-// implements RecordReader. The import pipeline (review.hpp) only sees this
-// interface: sniff_format() picks the format from the first bytes, open_reader()
-// makes the reader, next() yields records until the end of the file.
+// implements RecordReader; the exceptions are the JSON answers of search
+// services, read whole because one is a page of at most a few MB. The import
+// pipeline (review.hpp) only sees this interface: sniff_format() picks the
+// format from the first bytes, open_reader() makes the reader, next() yields
+// records until the end of the file.
 #pragma once
 
 #include <cstdint>
@@ -28,10 +30,20 @@ enum class Format {
   endnote_xml, // EndNote XML (<xml><records><record>...)
   wos,         // Web of Science plain text (FN/VR header, PT ... ER)
   csv,         // CSV: PubMed and Scopus exports by header, others with a column map
+  // Raw answers of the search services, as `litrev fetch` saves them; read
+  // whole (a page is a few MB at most), not streamed.
+  europepmc_json, // one page of the Europe PMC REST search, format=json
+                  // (resultType core, lite or idlist); records of kind
+                  // "article" (NCBI Bookshelf: "book-chapter"), preprints
+                  // (source PPR) flagged by the publication type "Preprint";
+                  // database "Europe PMC"
+  ctgov_json,     // one ClinicalTrials.gov API v2 answer: a /studies page or
+                  // one /studies/NCT... study; records of kind "registration"
+                  // with Record::registration set; database "ClinicalTrials.gov"
 };
 
 // The name used on the command line and in manifests: "pubmed-xml", "medline",
-// "ris", "bibtex", "endnote-xml", "wos", "csv".
+// "ris", "bibtex", "endnote-xml", "wos", "csv", "europepmc-json", "ctgov-json".
 const char* format_name(Format format);
 // The format named `name`, or nothing.
 std::optional<Format> format_from_name(std::string_view name);
@@ -87,10 +99,17 @@ struct ReaderOptions {
 Format sniff_format(const std::string& path);
 
 // The format of `head` (a file's first bytes, decompressed), or nothing.
+// JSON is told apart by the member names of its top-level object, as far as
+// `head` shows them: "resultList" or "hitCount" is Europe PMC,
+// "studies" or "protocolSection" ClinicalTrials.gov; other JSON is no format.
 std::optional<Format> sniff_format_of(std::string_view head);
 
 // Opens a reader of `format` on `path`. Throws IoError when the file cannot be
 // opened or is a directory, DataError when its start is not of that format.
+// The JSON readers (europepmc_json, ctgov_json) parse the whole file here, so
+// their DataError also covers JSON that is invalid (with its line) or of the
+// wrong shape (no resultList.result; neither studies nor protocolSection);
+// their next() throws RecordError for one bad result or study.
 std::unique_ptr<RecordReader> open_reader(const std::string& path, Format format,
                                           const ReaderOptions& options = {});
 

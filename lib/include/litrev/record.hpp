@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,10 +117,88 @@ struct RegistryId {
 
 // A link to another report: a retraction, an erratum, a comment, an update.
 // `type` is PubMed's RefType (RetractionIn, ErratumFor, CommentOn, ...).
+// On a registration (kind "registration") the links are the publications the
+// registry entry lists, and `type` is the registry's own reference type as
+// given (ClinicalTrials.gov: RESULT, BACKGROUND, DERIVED), `ref_source` the
+// citation text: what later links a study to its reports.
 struct RecordLink {
   std::string type;
   std::string ref_source;
   std::string pmid;
+};
+
+// A date a trial registry gives for a study milestone. `date` is as given,
+// ISO 8601 to the precision known ("2016-07", "2019-12-20"); `type` says
+// whether it has happened or is planned, in the registry's words
+// (ClinicalTrials.gov: "ACTUAL", "ESTIMATED"), empty when not said.
+struct RegistryDate {
+  std::string date;
+  std::string type;
+};
+
+// An intervention of a registered study: its type in the registry's words
+// (DRUG, BEHAVIORAL, DEVICE, ...), its name, and other names it goes by.
+struct StudyIntervention {
+  std::string type;
+  std::string name;
+  std::vector<std::string> other_names;
+};
+
+// Another identifier of a registered study: the registry's type for it
+// (ClinicalTrials.gov: NIH, FDA, EU_CT, REGISTRY, OTHER_GRANT, ...), the
+// issuing body or registry when given ("EudraCT", "ISRCTN"), and the id.
+struct StudyId {
+  std::string type;
+  std::string domain;
+  std::string id;
+};
+
+// How a registered study is designed, as the registry codes it
+// (ClinicalTrials.gov spellings: study_type INTERVENTIONAL / OBSERVATIONAL /
+// EXPANDED_ACCESS, phases PHASE1..PHASE4, EARLY_PHASE1, NA; allocation
+// RANDOMIZED / NON_RANDOMIZED / NA; masking NONE / SINGLE / DOUBLE /
+// TRIPLE / QUADRUPLE; ...). Empty when the registry does not say.
+struct StudyDesign {
+  std::string study_type;
+  std::vector<std::string> phases;
+  std::string allocation;
+  std::string intervention_model;
+  std::string masking;
+  std::vector<std::string> who_masked; // PARTICIPANT, INVESTIGATOR, ...
+  std::string primary_purpose;
+  std::string observational_model;
+  std::string time_perspective;
+};
+
+// What a trial registry says about a study beyond the bibliographic
+// fields. Present on registry entries (Record::kind "registration"), absent
+// on every other record. Values are as the registry gives them, with markup
+// flattened; the registry's own id is Record::ids.nct (or ids.other), the
+// summary is Record::abstract, the publications it lists are Record::links.
+struct Registration {
+  std::string registry;     // "ClinicalTrials.gov"
+  std::string brief_title;  // the short title when Record::title is the official one
+  std::string acronym;
+  std::string org_study_id; // the sponsor's own protocol number
+  std::vector<StudyId> secondary_ids;
+  std::string overall_status; // RECRUITING, COMPLETED, TERMINATED, ...
+  std::string why_stopped;
+  bool has_results = false;   // results are posted in the registry
+  StudyDesign design;
+  std::vector<std::string> conditions;
+  std::vector<StudyIntervention> interventions;
+  // Enrollment: the count (absent when not given; 0 is a real count, as in
+  // a withdrawn study) and whether it is "ACTUAL" or "ESTIMATED".
+  std::optional<std::uint64_t> enrollment;
+  std::string enrollment_type;
+  RegistryDate start;
+  RegistryDate primary_completion;
+  RegistryDate completion;
+  RegistryDate first_posted;
+  RegistryDate results_first_posted;
+  RegistryDate last_update_posted;
+  std::string lead_sponsor;
+  std::vector<std::string> collaborators;
 };
 
 // Where a record came from: the run folder in sources/, the file within it,
@@ -174,6 +253,8 @@ struct Record {
   // The bibliographic database the record came from (Embase, Scopus, ...),
   // as named by the user or the file; empty when unknown.
   std::string database;
+  // Registry fields of a registry entry; absent on other records.
+  std::optional<Registration> registration;
   std::vector<SourceField> extra_fields;
   std::vector<FieldSource> field_sources;
   Provenance provenance;

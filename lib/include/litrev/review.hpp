@@ -19,10 +19,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <litrev/formats.hpp>
+#include <litrev/http.hpp>
 #include <litrev/index.hpp>
+#include <litrev/sources.hpp>
 
 namespace litrev {
 
@@ -86,6 +89,78 @@ struct ImportReport {
   std::uint64_t skipped = 0; // records (or files) skipped under skip_bad
 };
 
+// The services `litrev fetch` searches.
+enum class Service { pubmed, europepmc, ctgov };
+// "pubmed", "europepmc", "ctgov".
+const char* service_name(Service service);
+std::optional<Service> service_from_name(std::string_view name);
+
+struct FetchOptions {
+  Service service = Service::pubmed;
+  // PubMed and Europe PMC: the query as the user typed it. CT.gov: how the
+  // user put it (for the manifest and to recognise a repeated fetch); the
+  // request itself is `ctgov_query`.
+  std::string query;
+  // CT.gov only: the API's parameters ("query.cond", "query.intr", ...).
+  FormFields ctgov_query;
+  // Where and how to reach each service (base URLs, key, e-mail).
+  PubmedOptions pubmed;
+  EuropePmcOptions europepmc;
+  CtgovOptions ctgov;
+  // PMIDs per EFetch request (1 to 10,000; NCBI suggests a few hundred).
+  std::size_t batch_size = 500;
+  // Fetch what is new or revised since the last fetch of the same query:
+  // PubMed searches records entered (edat) or modified (mdat) since the day
+  // of that fetch; Europe PMC and CT.gov, which offer no such limit here, are
+  // fetched whole. Either way the report tells new, revised and unchanged
+  // records apart by comparing them with the review's.
+  bool update = false;
+  // Forget an interrupted fetch of the same query instead of resuming it.
+  bool restart = false;
+  // UTC RFC 3339; empty means now. Tests pass a fixed time.
+  std::string now;
+  std::string command; // as typed, for the manifest
+  // Called with one line of progress now and then. May be empty.
+  std::function<void(const std::string& line)> progress;
+};
+
+// An id the search returned that no record arrived for, and why.
+struct MissingRecord {
+  std::string id;
+  std::string reason;
+};
+
+struct FetchReport {
+  std::string run;     // the new run's id
+  bool resumed = false; // an interrupted fetch of the same query was finished
+  std::string update_since; // with update: the day searched from ("2026/11/20")
+  std::string update_run;   // with update: the earlier run
+  // What the service did with the query (PubMed): its translation, the
+  // phrases and fields it did not find (and searched without), its warnings.
+  std::string translation;
+  std::vector<std::string> phrases_not_found;
+  std::vector<std::string> fields_not_found;
+  std::vector<std::string> warnings;
+  std::uint64_t reported = 0;  // hits the service reported
+  std::uint64_t ids = 0;       // PubMed: distinct PMIDs the search returned
+  std::uint64_t slices = 0;    // PubMed: date slices searched (1 when unsplit)
+  std::uint64_t slice_total = 0; // PubMed: the slices' counts added up
+  std::uint64_t requests_saved = 0; // responses kept in the run folder
+  std::uint64_t received = 0;  // records received
+  std::vector<MissingRecord> missing;
+  std::uint64_t added = 0;     // records new to the review
+  std::uint64_t revised = 0;   // records the review had, now different
+  std::uint64_t unchanged = 0; // records the review had, the same
+  std::uint64_t skipped = 0;   // records that could not be read (listed in missing)
+  std::vector<std::string> added_keys;
+  std::vector<std::string> revised_keys;
+  HttpStats http; // every request of the run, resumed sessions included
+  // Wall time of this session: searching and fetching, then reading the
+  // responses into the index and moving the run into place.
+  double seconds_fetching = 0;
+  double seconds_landing = 0;
+};
+
 struct RebuildReport {
   std::size_t runs = 0;
   std::uint64_t records = 0; // records in the new index
@@ -116,6 +191,31 @@ public:
   // directory or does not exist throws DataError before anything changes.
   // Throws IndexError when the index is busy.
   ImportReport import_files(const std::vector<std::string>& paths, const ImportOptions& options);
+
+  // Runs a search on a remote service and lands everything it returns as a
+  // new run: the raw responses byte for byte in sources/<run>/ with
+  // manifest.json (database, query as typed and as translated, dates, counts
+  // reported and received, requests and retries, litrev version; never the
+  // API key), records parsed and indexed as an import's are.
+  //
+  // PubMed: ESearch (split into date slices of at most 9,999 hits when the
+  // query has more, checking that they add up), then EFetch in batches of
+  // POSTed PMIDs. Every PMID the search returned is accounted for: received,
+  // or listed in FetchReport::missing with the reason (after one more try).
+  // Europe PMC: cursorMark pages. CT.gov: pageToken pages.
+  //
+  // Resumable: responses are kept under sources/.fetch-<hash>/ as they
+  // arrive, so a fetch interrupted (killed, network lost) and run again with
+  // the same service, query and update flag goes on where it stopped; no
+  // completed batch or page is fetched again.
+  //
+  // Throws UsageError for an empty query or for update without an earlier
+  // fetch of the query; DataError with the service's own message when it
+  // rejects the query (or finds nothing because no phrase of it exists);
+  // NetworkError/HttpError when a service stays unavailable after retries
+  // (the partial fetch is kept for resuming); IndexError when the index is
+  // busy. The review is unchanged unless the run landed.
+  FetchReport fetch(const FetchOptions& options, HttpClient& http);
 
   // Recreates index/ from sources/ (in run order), so that it answers as it
   // did before. Builds into a new folder and swaps it in at the end.

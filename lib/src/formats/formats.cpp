@@ -9,6 +9,7 @@
 
 #include <litrev/pubmed_xml.hpp>
 
+#include "formats/json_page.hpp"
 #include "formats/readers.hpp"
 #include "util/text.hpp"
 
@@ -25,6 +26,7 @@ constexpr FormatInfo k_formats[] = {
     {Format::pubmed_xml, "pubmed-xml"}, {Format::medline, "medline"}, {Format::ris, "ris"},
     {Format::bibtex, "bibtex"},         {Format::endnote_xml, "endnote-xml"},
     {Format::wos, "wos"},               {Format::csv, "csv"},
+    {Format::europepmc_json, "europepmc-json"}, {Format::ctgov_json, "ctgov-json"},
 };
 
 constexpr std::size_t k_sniff_bytes = 64 * 1024;
@@ -72,6 +74,11 @@ std::string describe(std::string_view head) {
     return "not a reference file: it is an HTML page";
   }
   if (t.front() == '{' || t.front() == '[') {
+    const auto keys = json_page::top_level_keys(t);
+    if (keys.size() == 1 && keys.front() == "version") {
+      return "not a reference file: JSON with only a \"version\" member, the empty answer Europe PMC "
+             "sometimes gives instead of results (fetch the page again)";
+    }
     return "not a reference file: it looks like JSON";
   }
   if (t.front() == '<') {
@@ -81,7 +88,7 @@ std::string describe(std::string_view head) {
     return "not a reference file: binary data";
   }
   return "unrecognised format (expected PubMed XML, MEDLINE/nbib, RIS, BibTeX, EndNote XML, "
-         "Web of Science or CSV; --format names it)";
+         "Web of Science, CSV, or a Europe PMC or ClinicalTrials.gov JSON answer; --format names it)";
 }
 
 } // namespace
@@ -105,9 +112,15 @@ std::optional<Format> format_from_name(std::string_view name) {
 }
 
 std::optional<Format> sniff_format_of(std::string_view head) {
-  // Most specific first: the XML formats by their root, the tagged formats by
-  // their first tags, BibTeX by its @entry, CSV last (almost anything could
-  // be one column of CSV).
+  // Most specific first: JSON answers by their top-level members, the XML
+  // formats by their root, the tagged formats by their first tags, BibTeX by
+  // its @entry, CSV last (almost anything could be one column of CSV).
+  if (looks_like_europepmc_json(head)) {
+    return Format::europepmc_json;
+  }
+  if (looks_like_ctgov_json(head)) {
+    return Format::ctgov_json;
+  }
   if (looks_like_pubmed_xml(head)) {
     return Format::pubmed_xml;
   }
@@ -157,6 +170,10 @@ std::unique_ptr<RecordReader> open_reader(const std::string& path, Format format
     return make_wos_reader(path, options);
   case Format::csv:
     return make_csv_reader(path, options);
+  case Format::europepmc_json:
+    return make_europepmc_json_reader(path, options);
+  case Format::ctgov_json:
+    return make_ctgov_json_reader(path, options);
   }
   throw UsageError("unknown format");
 }

@@ -17,6 +17,9 @@ bool looks_like_wos(std::string_view head);
 bool looks_like_bibtex(std::string_view head);
 bool looks_like_endnote_xml(std::string_view head);
 bool looks_like_csv(std::string_view head);
+// JSON service responses, by their top-level member names.
+bool looks_like_europepmc_json(std::string_view head);
+bool looks_like_ctgov_json(std::string_view head);
 
 std::unique_ptr<RecordReader> make_pubmed_xml_reader(const std::string& path, const ReaderOptions& options);
 std::unique_ptr<RecordReader> make_medline_reader(const std::string& path, const ReaderOptions& options);
@@ -25,5 +28,7 @@ std::unique_ptr<RecordReader> make_wos_reader(const std::string& path, const Rea
 std::unique_ptr<RecordReader> make_bibtex_reader(const std::string& path, const ReaderOptions& options);
 std::unique_ptr<RecordReader> make_endnote_xml_reader(const std::string& path, const ReaderOptions& options);
 std::unique_ptr<RecordReader> make_csv_reader(const std::string& path, const ReaderOptions& options);
+std::unique_ptr<RecordReader> make_europepmc_json_reader(const std::string& path, const ReaderOptions& options);
+std::unique_ptr<RecordReader> make_ctgov_json_reader(const std::string& path, const ReaderOptions& options);
 
 } // namespace litrev

@@ -191,6 +191,136 @@ void get_array(const json& j, const char* name, std::vector<T>& items, F each) {
   }
 }
 
+json registration_to_json(const Registration& g) {
+  json o = json::object();
+  put(o, "registry", g.registry);
+  put(o, "brief_title", g.brief_title);
+  put(o, "acronym", g.acronym);
+  put(o, "org_study_id", g.org_study_id);
+  put_array(o, "secondary_ids", g.secondary_ids, [](const StudyId& s) {
+    json x = json::object();
+    put(x, "type", s.type);
+    put(x, "domain", s.domain);
+    x["id"] = s.id;
+    return x;
+  });
+  put(o, "overall_status", g.overall_status);
+  put(o, "why_stopped", g.why_stopped);
+  put_flag(o, "has_results", g.has_results);
+  json d = json::object();
+  put(d, "study_type", g.design.study_type);
+  if (!g.design.phases.empty()) {
+    d["phases"] = g.design.phases;
+  }
+  put(d, "allocation", g.design.allocation);
+  put(d, "intervention_model", g.design.intervention_model);
+  put(d, "masking", g.design.masking);
+  if (!g.design.who_masked.empty()) {
+    d["who_masked"] = g.design.who_masked;
+  }
+  put(d, "primary_purpose", g.design.primary_purpose);
+  put(d, "observational_model", g.design.observational_model);
+  put(d, "time_perspective", g.design.time_perspective);
+  if (!d.empty()) {
+    o["design"] = std::move(d);
+  }
+  if (!g.conditions.empty()) {
+    o["conditions"] = g.conditions;
+  }
+  put_array(o, "interventions", g.interventions, [](const StudyIntervention& i) {
+    json x = json::object();
+    put(x, "type", i.type);
+    x["name"] = i.name;
+    if (!i.other_names.empty()) {
+      x["other_names"] = i.other_names;
+    }
+    return x;
+  });
+  if (g.enrollment) {
+    o["enrollment"] = *g.enrollment;
+  }
+  put(o, "enrollment_type", g.enrollment_type);
+  const std::pair<const char*, const RegistryDate*> dates[] = {
+      {"start", &g.start},
+      {"primary_completion", &g.primary_completion},
+      {"completion", &g.completion},
+      {"first_posted", &g.first_posted},
+      {"results_first_posted", &g.results_first_posted},
+      {"last_update_posted", &g.last_update_posted},
+  };
+  for (const auto& [name, date] : dates) {
+    if (!date->date.empty()) {
+      json x = json{{"date", date->date}};
+      put(x, "type", date->type);
+      o[name] = std::move(x);
+    }
+  }
+  put(o, "lead_sponsor", g.lead_sponsor);
+  if (!g.collaborators.empty()) {
+    o["collaborators"] = g.collaborators;
+  }
+  return o;
+}
+
+Registration registration_from_json(const json& o) {
+  Registration g;
+  get(o, "registry", g.registry);
+  get(o, "brief_title", g.brief_title);
+  get(o, "acronym", g.acronym);
+  get(o, "org_study_id", g.org_study_id);
+  get_array(o, "secondary_ids", g.secondary_ids, [](const json& e) {
+    StudyId s;
+    get(e, "type", s.type);
+    get(e, "domain", s.domain);
+    get(e, "id", s.id);
+    return s;
+  });
+  get(o, "overall_status", g.overall_status);
+  get(o, "why_stopped", g.why_stopped);
+  get(o, "has_results", g.has_results);
+  if (auto it = o.find("design"); it != o.end()) {
+    const json& d = *it;
+    get(d, "study_type", g.design.study_type);
+    get_array(d, "phases", g.design.phases, [](const json& x) { return x.get<std::string>(); });
+    get(d, "allocation", g.design.allocation);
+    get(d, "intervention_model", g.design.intervention_model);
+    get(d, "masking", g.design.masking);
+    get_array(d, "who_masked", g.design.who_masked, [](const json& x) { return x.get<std::string>(); });
+    get(d, "primary_purpose", g.design.primary_purpose);
+    get(d, "observational_model", g.design.observational_model);
+    get(d, "time_perspective", g.design.time_perspective);
+  }
+  get_array(o, "conditions", g.conditions, [](const json& x) { return x.get<std::string>(); });
+  get_array(o, "interventions", g.interventions, [](const json& e) {
+    StudyIntervention i;
+    get(e, "type", i.type);
+    get(e, "name", i.name);
+    get_array(e, "other_names", i.other_names, [](const json& x) { return x.get<std::string>(); });
+    return i;
+  });
+  if (auto it = o.find("enrollment"); it != o.end()) {
+    g.enrollment = it->get<std::uint64_t>();
+  }
+  get(o, "enrollment_type", g.enrollment_type);
+  const std::pair<const char*, RegistryDate*> dates[] = {
+      {"start", &g.start},
+      {"primary_completion", &g.primary_completion},
+      {"completion", &g.completion},
+      {"first_posted", &g.first_posted},
+      {"results_first_posted", &g.results_first_posted},
+      {"last_update_posted", &g.last_update_posted},
+  };
+  for (const auto& [name, date] : dates) {
+    if (auto it = o.find(name); it != o.end()) {
+      get(*it, "date", date->date);
+      get(*it, "type", date->type);
+    }
+  }
+  get(o, "lead_sponsor", g.lead_sponsor);
+  get_array(o, "collaborators", g.collaborators, [](const json& x) { return x.get<std::string>(); });
+  return g;
+}
+
 } // namespace
 
 void to_json(json& j, const Record& r) {
@@ -303,6 +433,9 @@ void to_json(json& j, const Record& r) {
   });
   put_flag(j, "retracted", r.retracted);
   put(j, "database", r.database);
+  if (r.registration) {
+    j["registration"] = registration_to_json(*r.registration);
+  }
   put_array(j, "extra_fields", r.extra_fields, [](const SourceField& f) {
     return json{{"tag", f.tag}, {"value", f.value}};
   });
@@ -427,6 +560,9 @@ void from_json(const json& j, Record& r) {
   });
   get(j, "retracted", r.retracted);
   get(j, "database", r.database);
+  if (auto it = j.find("registration"); it != j.end()) {
+    r.registration = registration_from_json(*it);
+  }
   get_array(j, "extra_fields", r.extra_fields, [](const json& e) {
     return SourceField{e.at("tag").get<std::string>(), e.at("value").get<std::string>()};
   });

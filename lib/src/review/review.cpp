@@ -11,6 +11,7 @@
 #include <litrev/error.hpp>
 #include <litrev/formats.hpp>
 
+#include "review/runs.hpp"
 #include "util/fs.hpp"
 #include "util/sha256.hpp"
 
@@ -25,14 +26,9 @@ namespace litrev {
 
 const char* version() { return LITREV_VERSION; }
 
-namespace {
+using namespace runs;
 
-const char* const k_meta_pending = "litrev.pending_run";
-const char* const k_protocol = "litrev.json";
-const char* const k_manifest = "manifest.json";
-const char* const k_tmp_prefix = ".tmp-";
-constexpr int k_manifest_version = 1;
-constexpr std::uint64_t k_progress_every = 1000;
+namespace {
 
 json default_protocol(const std::string& title) {
   return json{
@@ -59,150 +55,11 @@ struct Pending {
   bool skip_mode = false; // records to skip were found; replay must skip them too
 };
 
-// Reads every item of one file in `format`, calling `each(item, position)`.
-// Without `skip_bad` the first problem throws. With it, a bad record
-// (RecordError) is listed and reading goes on; a problem that ends the file
-// (DataError) is listed and the file ends there.
-template <typename Each>
-void read_items(const std::string& path, const std::string& display, Format format,
-                const ReaderOptions& base, bool skip_bad, ImportedFile& info, Each each) {
-  ReaderOptions options = base;
-  options.display_name = display;
-  std::unique_ptr<RecordReader> reader;
-  try {
-    reader = open_reader(path, format, options);
-    ReadItem item;
-    std::uint64_t position = 0;
-    for (;;) {
-      try {
-        if (!reader->next(item)) {
-          break;
-        }
-      } catch (const RecordError& e) {
-        if (!skip_bad) {
-          throw;
-        }
-        info.skipped.push_back({display, e.line(), e.problem()});
-        continue;
-      }
-      if (item.kind == ReadItem::Kind::record) {
-        ++info.records;
-      } else {
-        ++info.deletions;
-      }
-      each(item, position++);
-    }
-    info.notes = reader->notes();
-  } catch (const DataError& e) {
-    if (!skip_bad) {
-      throw;
-    }
-    info.skipped.push_back({display, e.line(), e.problem()});
-  }
-}
-
-std::string make_run_id(const std::string& sources, const std::string& now) {
-  // 2026-11-21T06:30:12Z -> 20261121T063012Z-import-01
-  std::string compact;
-  for (char c : now) {
-    if (c != '-' && c != ':') {
-      compact += c;
-    }
-  }
-  for (int seq = 1; seq < 1000; ++seq) {
-    char suffix[16];
-    std::snprintf(suffix, sizeof suffix, "-import-%02d", seq);
-    const std::string id = compact + suffix;
-    if (!fs::exists(fs::path(sources) / id) &&
-        !fs::exists(fs::path(sources) / (k_tmp_prefix + id))) {
-      return id;
-    }
-  }
-  throw IoError(sources + ": too many runs in one second");
-}
-
-json file_to_json(const ImportedFile& f) {
-  json skipped = json::array();
-  for (const auto& s : f.skipped) {
-    skipped.push_back({{"line", s.line}, {"problem", s.problem}});
-  }
-  json j = {{"name", f.stored_name}, {"original_path", f.path}, {"sha256", f.sha256},
-            {"bytes", f.bytes},      {"format", f.format},      {"records", f.records},
-            {"deletions", f.deletions}, {"skipped", skipped}};
-  if (!f.database.empty()) {
-    j["database"] = f.database;
-  }
-  if (!f.notes.empty()) {
-    j["notes"] = f.notes;
-  }
-  return j;
-}
-
-// The runs in sources/, oldest first (run ids sort by time).
-std::vector<std::string> list_runs(const std::string& sources) {
-  std::vector<std::string> runs;
-  if (!fs::exists(sources)) {
-    return runs;
-  }
-  for (const auto& e : fs::directory_iterator(sources)) {
-    const std::string name = e.path().filename().string();
-    if (e.is_directory() && name.rfind(k_tmp_prefix, 0) != 0 &&
-        fs::exists(e.path() / k_manifest)) {
-      runs.push_back(name);
-    }
-  }
-  std::sort(runs.begin(), runs.end());
-  return runs;
-}
-
-json read_manifest(const std::string& run_dir) {
-  const std::string path = (fs::path(run_dir) / k_manifest).string();
-  try {
-    return json::parse(read_file(path));
-  } catch (const json::exception& e) {
-    throw DataError(path, 0, std::string("manifest is not valid JSON: ") + e.what());
-  }
-}
-
-// Applies one stored file of a run to the index.
-void apply_file(Index& index, const std::string& run, const std::string& run_dir,
-                const std::string& name, Format format, const ReaderOptions& options,
-                bool skip_bad, ImportReport* report,
-                const std::function<void(const char*, std::uint64_t)>& progress = {}) {
-  std::uint64_t done = report ? report->added + report->updated : 0;
-  ImportedFile scratch;
-  const std::string path = (fs::path(run_dir) / name).string();
-  read_items(path, path, format, options, skip_bad, scratch, [&](ReadItem& item, std::uint64_t position) {
-    if (item.kind == ReadItem::Kind::record) {
-      item.record.provenance = {run, name, position, item.line};
-      if (report) {
-        (index.contains(item.record.key) ? report->updated : report->added)++;
-      }
-      index.upsert(item.record);
-      if (progress && (++done % k_progress_every) == 0) {
-        progress("indexing", done);
-      }
-    } else {
-      for (const auto& pmid : item.pmids) {
-        const bool removed = index.remove("pmid:" + pmid);
-        if (report && removed) {
-          report->deleted++;
-        }
-      }
-    }
-  });
-}
-
 ReaderOptions reader_options(const ImportOptions& o) {
   ReaderOptions r;
   r.database = o.database;
   r.csv_columns = o.csv_columns;
   return r;
-}
-
-void remove_quietly(const fs::path& p) {
-  std::error_code ec;
-  fs::remove_all(p, ec);
 }
 
 } // namespace
@@ -342,7 +199,7 @@ ImportReport Review::import_files(const std::vector<std::string>& paths,
   // The index lock also keeps two imports from running at once.
   Index index(index_path(), Index::Mode::write);
   const std::string now = options.now.empty() ? now_utc_rfc3339() : options.now;
-  const std::string run = make_run_id(sources_path(), now);
+  const std::string run = make_run_id(sources_path(), now, "import");
   const fs::path tmp_dir = fs::path(sources_path()) / (k_tmp_prefix + run);
   const fs::path run_dir = fs::path(sources_path()) / run;
 
@@ -435,6 +292,9 @@ RebuildReport Review::rebuild() {
       const std::string run_dir = (fs::path(sources_path()) / run).string();
       const json manifest = read_manifest(run_dir);
       for (const auto& f : manifest.value("files", json::array())) {
+        if (f.value("role", "records") != "records") {
+          continue; // a search answer kept for provenance, not records
+        }
         const std::string name = f.at("name").get<std::string>();
         const auto format = format_from_name(f.value("format", "pubmed-xml"));
         if (!format) {

@@ -1,0 +1,100 @@
+// The run folders of sources/ and how their files reach the index; shared by
+// import, fetch and rebuild (review.cpp, fetch.cpp).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <litrev/error.hpp>
+#include <litrev/formats.hpp>
+#include <litrev/index.hpp>
+#include <litrev/review.hpp>
+
+namespace litrev::runs {
+
+inline const char* const k_meta_pending = "litrev.pending_run";
+inline const char* const k_protocol = "litrev.json";
+inline const char* const k_manifest = "manifest.json";
+inline const char* const k_tmp_prefix = ".tmp-";
+inline constexpr int k_manifest_version = 1;
+inline constexpr std::uint64_t k_progress_every = 1000;
+
+
+// Reads every item of one file in `format`, calling `each(item, position)`.
+// Without `skip_bad` the first problem throws. With it, a bad record
+// (RecordError) is listed and reading goes on; a problem that ends the file
+// (DataError) is listed and the file ends there.
+template <typename Each>
+void read_items(const std::string& path, const std::string& display, Format format,
+                const ReaderOptions& base, bool skip_bad, ImportedFile& info, Each each) {
+  ReaderOptions options = base;
+  options.display_name = display;
+  std::unique_ptr<RecordReader> reader;
+  try {
+    reader = open_reader(path, format, options);
+    ReadItem item;
+    std::uint64_t position = 0;
+    for (;;) {
+      try {
+        if (!reader->next(item)) {
+          break;
+        }
+      } catch (const RecordError& e) {
+        if (!skip_bad) {
+          throw;
+        }
+        info.skipped.push_back({display, e.line(), e.problem()});
+        continue;
+      }
+      if (item.kind == ReadItem::Kind::record) {
+        ++info.records;
+      } else {
+        ++info.deletions;
+      }
+      each(item, position++);
+    }
+    info.notes = reader->notes();
+  } catch (const DataError& e) {
+    if (!skip_bad) {
+      throw;
+    }
+    info.skipped.push_back({display, e.line(), e.problem()});
+  }
+}
+
+
+// A new run id, "20261121T063012Z-<kind>-01", unused in `sources` (neither as
+// a run nor as a temporary folder). Throws IoError after 999 in one second.
+std::string make_run_id(const std::string& sources, const std::string& now, const std::string& kind);
+
+// A file's entry in a manifest.
+nlohmann::json file_to_json(const ImportedFile& f);
+
+// The runs in `sources`, oldest first (run ids sort by time).
+std::vector<std::string> list_runs(const std::string& sources);
+
+// The manifest of the run folder `run_dir`. Throws DataError when it is not
+// JSON, IoError when it cannot be read.
+nlohmann::json read_manifest(const std::string& run_dir);
+
+// Called with each record just before it goes into the index.
+using BeforeUpsert = std::function<void(const Record&)>;
+
+// Applies one stored file of a run to the index (records upserted with their
+// provenance, DeleteCitations applied). Counts into `report` when given.
+void apply_file(Index& index, const std::string& run, const std::string& run_dir,
+                const std::string& name, Format format, const ReaderOptions& options,
+                bool skip_bad, ImportReport* report,
+                const std::function<void(const char*, std::uint64_t)>& progress = {},
+                const BeforeUpsert& before_upsert = {});
+
+// Removes `p` and everything below it, ignoring errors.
+void remove_quietly(const std::filesystem::path& p);
+
+} // namespace litrev::runs
