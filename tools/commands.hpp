@@ -32,5 +32,6 @@ Runner define_fetch(CLI::App& app);
 Runner define_rebuild(CLI::App& app);
 Runner define_search(CLI::App& app);
 Runner define_show(CLI::App& app);
+Runner define_export(CLI::App& app);
 
 } // namespace litrev::cli

@@ -27,6 +27,7 @@ const Command k_commands[] = {
     {"search", "Search the review's records (fielded boolean queries, year ranges)",
      &litrev::cli::define_search},
     {"show", "Show one record by key (pmid:N, doi:..., ...)", &litrev::cli::define_show},
+    {"export", "Export the review's records as RIS, BibTeX, CSV or JSON Lines", &litrev::cli::define_export},
 };
 
 const char* const k_exit_codes =

@@ -55,7 +55,9 @@
 // record schema has); Scopus' source={Scopus} and WoS' "WOS:" keys and
 // Unique-ID give the database; the Unique-ID ("WOS:..."; "ISI:" becomes
 // "WOS:") and a Scopus EID (from the url) are kept as other ids ("wos",
-// "scopus"); Europe PMC's "PMID:n" keys give the PMID. Every other field
+// "scopus"); Europe PMC's "PMID:n" keys give the PMID; otherids, which
+// litrev's export writes ("NCT01234567 [nct]; L123 [embase]"), gives the
+// NCT id, the PII and other ids (ref_fields add_listed_ids). Every other field
 // (isbn, note, url, editor, ...) is kept raw (macros expanded, LaTeX as
 // written, white space folded) in extra_fields, in file order, after the
 // citation key {"citation-key", key}. LaTeX in values becomes Unicode
@@ -943,8 +945,8 @@ bool in_list(std::string_view s, std::initializer_list<const char*> list) {
 bool never_inherited(std::string_view lname) {
   return in_list(lname, {"crossref", "xdata", "ids", "entryset", "key", "label", "shorthand", "doi", "eprint",
                          "eprinttype", "eprintclass", "archiveprefix", "primaryclass", "pmid", "pmcid", "url",
-                         "urldate", "abstract", "file", "unique-id", "eid", "art_number", "article-number",
-                         "articleno", "related", "sortkey", "execute", "options"});
+                         "urldate", "abstract", "file", "unique-id", "otherids", "eid", "art_number",
+                         "article-number", "articleno", "related", "sortkey", "execute", "options"});
 }
 
 bool book_like(std::string_view type) {
@@ -1255,6 +1257,12 @@ public:
         r.ids.pmcid = v;
         rf::note_source(r, "ids.pmcid", f->name);
       } else {
+        keep_raw(f);
+      }
+    }
+    // litrev's own export: the ids BibTeX has no field for, "id [type]; ...".
+    if (const Field* f = take("otherids")) {
+      if (!rf::add_listed_ids(verbatim_of(f->value), r, f->name)) {
         keep_raw(f);
       }
     }

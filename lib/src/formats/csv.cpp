@@ -24,6 +24,9 @@
 //   "Author full names" without their Scopus ids ("Smith, J. (123)"), else
 //   from Authors split on ';'; pages "start-end", else the article number;
 //   EID -> other id "scopus"; database from Source ("Scopus").
+// An "Other IDs" column (litrev's export: "NCT01234567 [nct]; L123
+// [embase]") gives the NCT id, the PII and other ids (ref_fields
+// add_listed_ids), in any CSV.
 // Any other CSV (IEEE, Springer, ASySD, RIS-tag headers, EndNote's tab
 // export, ...) is mapped by header names (a table of the names exporters
 // use, compared ignoring case, spaces and punctuation), and
@@ -99,6 +102,7 @@ enum class Col {
   database,
   eid,
   wos,
+  other_ids,
   citation,
   id,
 };
@@ -141,6 +145,7 @@ const std::vector<Synonyms>& synonym_table() {
       {Col::database, {"nameofdatabase", "database", "db"}},
       {Col::eid, {"eid"}},
       {Col::wos, {"ut", "uniquewosid"}},
+      {Col::other_ids, {"otherids"}},
   };
   return table;
 }
@@ -705,6 +710,11 @@ private:
         rf::note_source(r, "ids.other", header_of(Col::wos));
       } else {
         put_back(Col::wos, 0);
+      }
+    }
+    if (const std::string* v = cell(row, Col::other_ids)) {
+      if (!rf::add_listed_ids(*v, r, header_of(Col::other_ids))) {
+        put_back(Col::other_ids, 0);
       }
     }
     if (const std::string* v = cell(row, Col::id)) {

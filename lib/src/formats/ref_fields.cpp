@@ -865,6 +865,70 @@ bool is_pmid(std::string_view s) {
   return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), is_digit) && s != std::string_view("0");
 }
 
+bool add_listed_ids(std::string_view list, Record& record, const std::string& tag) {
+  struct Item {
+    std::string id;
+    std::string type;
+  };
+  std::vector<Item> items;
+  for (const auto& part : split_trimmed(list, ';')) {
+    const std::string_view t = trim(part);
+    const std::size_t open = t.rfind('[');
+    if (t.empty() || t.back() != ']' || open == std::string_view::npos) {
+      return false;
+    }
+    const std::string_view type = t.substr(open + 1, t.size() - open - 2);
+    const std::string_view id = trim(t.substr(0, open));
+    const bool type_ok = !type.empty() && std::all_of(type.begin(), type.end(), [](char c) {
+      return is_alpha(c) || is_digit(c) || c == '.' || c == '_' || c == '-';
+    });
+    if (!type_ok || id.empty() || std::any_of(id.begin(), id.end(), [](char c) { return c == ' ' || c == '\t'; })) {
+      return false;
+    }
+    items.push_back({std::string(id), std::string(type)});
+  }
+  if (items.empty()) {
+    return false;
+  }
+  for (auto& item : items) {
+    const std::string type = lower(item.type);
+    std::string* slot = nullptr;
+    const char* field = nullptr;
+    if (type == "nct") {
+      slot = &record.ids.nct;
+      field = "ids.nct";
+    } else if (type == "pii") {
+      slot = &record.ids.pii;
+      field = "ids.pii";
+    } else if (type == "pmid" && is_pmid(item.id)) {
+      slot = &record.ids.pmid;
+      field = "ids.pmid";
+    } else if (type == "pmcid" && is_pmcid(item.id)) {
+      slot = &record.ids.pmcid;
+      field = "ids.pmcid";
+    } else if (type == "doi" && !normalize_doi(item.id).empty()) {
+      item.id = normalize_doi(item.id);
+      slot = &record.ids.doi;
+      field = "ids.doi";
+    }
+    if (slot != nullptr) {
+      if (slot->empty()) {
+        *slot = item.id;
+        note_source(record, field, tag);
+      }
+      continue;
+    }
+    const bool known = std::any_of(record.ids.other.begin(), record.ids.other.end(), [&](const RecordIds::Other& o) {
+      return o.type == item.type && o.value == item.id;
+    });
+    if (!known) {
+      record.ids.other.push_back({item.type, item.id});
+      note_source(record, "ids.other", tag);
+    }
+  }
+  return true;
+}
+
 void ids_from_url(std::string_view url, Record& record, const std::string& tag) {
   url = trim(url);
   if (url.empty()) {

@@ -94,6 +94,15 @@ bool add_issn(Journal& journal, std::string_view raw);
 // field source {"doi", tag} etc. for each.
 void ids_from_url(std::string_view url, Record& record, const std::string& tag);
 
+// Reads a list of identifiers written as "id [type]" items separated by
+// ';' (litrev's export writes the ids a format has no field for this way,
+// after PubMed's "10.1/x [doi]"): type nct -> ids.nct, pii -> ids.pii, pmid,
+// pmcid and doi -> those ids, any other type (letters, digits, '.', '_',
+// '-') -> ids.other {type, id}. Fills only what `record` does not have yet
+// and skips an other id it already has. Returns false, adding nothing, when
+// any item is not of that form.
+bool add_listed_ids(std::string_view list, Record& record, const std::string& tag);
+
 // True for "PMC" followed by digits.
 bool is_pmcid(std::string_view s);
 

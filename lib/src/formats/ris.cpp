@@ -46,7 +46,9 @@
 //               HTML/JATS markup is flattened, AbstractText labels kept.
 //   authors     AU and A1 in file order ("Surname, Given", "Surname,G.",
 //               "G. Surname", ";"-separated lists, EndNote's "Golde T. E.,
-//               DeKosky S. T." packing; names.hpp). A2-A4 and ED stay extra.
+//               DeKosky S. T." packing; names.hpp); a name ending in a
+//               comma ("Name,") is a group author (EndNote's mark). A2-A4
+//               and ED stay extra.
 //   date        the first of PY, Y1, DA that has a year; month and day from
 //               it or from another of them with the same (or no) year (WoS
 //               RIS writes "DA  - AUG"). Y2 (access date) is never used.
@@ -59,10 +61,13 @@
 //               "[pmcid]" values and PMC URLs; PII from "[pii]" values.
 //               Other: AN "WOS:..." (wos), Scopus eid in UR (scopus),
 //               Dimensions "pub.123" (dimensions), Lens: ID when UR is its
-//               lens.org page (lens).
+//               lens.org page (lens); AN "id[type]" (litrev's export, after
+//               PubMed Central's "123[pmid]"): type nct -> the NCT id, any
+//               other type an other id.
 //   keywords    KW, a leading '*' (Ovid/PsycINFO major heading) -> major.
-//   pub. types  M3 when it is a document type (Scopus, EBSCO, or a known
-//               type word); Ovid's classification codes stay extra.
+//   pub. types  M3 (the RIS "type of work"), except Ovid's classification
+//               codes ("Psychopharmacology [2580]") and notes that repeat
+//               the DOI, which stay extra.
 //   other       VL (VO), IS (CP), LA (names -> ISO 639-2), PB (PU); database
 //               from DB (EBSCO codes such as "psyh" named), else "Web of
 //               Science" for AN "WOS:", else the database of Ovid links
@@ -76,6 +81,7 @@
 #include <vector>
 
 #include "formats/names.hpp"
+#include "formats/ref_fields.hpp"
 #include "formats/tagged.hpp"
 #include "formats/text_input.hpp"
 #include "util/text.hpp"
@@ -213,18 +219,6 @@ std::string ovid_database(std::string_view url) {
   return {};
 }
 
-// Scopus and EBSCO M3 values, and document-type words other producers use.
-bool is_document_type(std::string_view v) {
-  static constexpr std::string_view k_types[] = {
-      "article",        "review",          "conference paper", "conference review", "editorial",
-      "letter",         "note",            "erratum",          "book chapter",      "book",
-      "short survey",   "journal article", "data paper",       "retracted",         "article in press",
-      "business article", "report",        "dissertation",     "thesis",            "comment",
-      "news",           "case report",     "meta-analysis",    "systematic review", "clinical trial",
-      "randomized controlled trial", "proceedings paper", "book review", "correction", "retraction"};
-  return std::any_of(std::begin(k_types), std::end(k_types), [&](std::string_view t) { return iequals(v, t); });
-}
-
 // "123[pmid]", "PMC456 [pmcid]", "x [PII]": the id when `v` is `id[kind]`.
 std::string bracketed_id(std::string_view v, std::string_view kind) {
   v = trim_space(v);
@@ -352,7 +346,6 @@ private:
     const TaggedField* dp = first("DP");
     m_ebsco = dp && icontains(dp->value, "ebsco");
     const TaggedField* db = first("DB");
-    m_scopus = db && iequals(trim_space(db->value), "Scopus");
     m_pubmed_db = db && (icontains(db->value, "pubmed") || icontains(db->value, "medline") ||
                          iequals(trim_space(db->value), "NLM"));
   }
@@ -471,7 +464,11 @@ private:
       }
       const std::string value = decode_entities(f.value);
       for (const auto& part : split_author_list(value)) {
-        Author a = parse_author_name(part);
+        // "Name,": EndNote's (and litrev's export's) mark of a group
+        // author, whatever its words look like.
+        const std::string_view t = trim_space(part);
+        const bool group = t.size() > 1 && t.back() == ',';
+        Author a = group ? collective_author(t.substr(0, t.size() - 1)) : parse_author_name(part);
         if (!author_is_empty(a)) {
           r.authors.push_back(std::move(a));
         }
@@ -707,7 +704,9 @@ private:
     for (auto i : m_ix.of("AN")) {
       TaggedField& an = m_f[i];
       const std::string v(trim_space(an.value));
-      if (istarts_with(v, "WOS:")) {
+      if (!v.empty() && v.back() == ']' && ref_fields::add_listed_ids(v, r, "AN")) {
+        an.used = true; // "L123[embase]", "WOS:000123[wos]": litrev's export
+      } else if (istarts_with(v, "WOS:")) {
         r.ids.other.push_back({"wos", v});
         an.used = true;
         m_wos = true;
@@ -809,7 +808,7 @@ private:
       TaggedField& f = m_f[i];
       const std::string v = clean_text(f.value);
       const bool code_like = v.find('[') != std::string::npos || !normalize_doi(v).empty();
-      if (v.empty() || f.used || code_like || v.size() > 60 || !(m_scopus || m_ebsco || is_document_type(v))) {
+      if (v.empty() || f.used || code_like || v.size() > 60) {
         continue;
       }
       r.publication_types.push_back({"", v});
@@ -863,7 +862,6 @@ private:
   std::string m_abstract_raw;
   bool m_book = false;
   bool m_ebsco = false;
-  bool m_scopus = false;
   bool m_pubmed_db = false;
   bool m_wos = false;
 };
