@@ -33,5 +33,6 @@ Runner define_rebuild(CLI::App& app);
 Runner define_search(CLI::App& app);
 Runner define_show(CLI::App& app);
 Runner define_export(CLI::App& app);
+Runner define_dedup(CLI::App& app);
 
 } // namespace litrev::cli

@@ -28,6 +28,8 @@ const Command k_commands[] = {
      &litrev::cli::define_search},
     {"show", "Show one record by key (pmid:N, doi:..., ...)", &litrev::cli::define_show},
     {"export", "Export the review's records as RIS, BibTeX, CSV or JSON Lines", &litrev::cli::define_export},
+    {"dedup", "Duplicate clusters with explanations; confirm or split them (--input FILE.csv: evaluation)",
+     &litrev::cli::define_dedup},
 };
 
 const char* const k_exit_codes =

@@ -970,6 +970,14 @@ void ReplayServer::add_synthetic_pubmed(const std::string& fixtures_dir, const S
                if (!lo.empty()) {
                  translation += " AND " + lo + ":" + hi + "[" + datetype + "]";
                }
+               // PubMed takes YYYY, YYYY/MM or YYYY/MM/DD; as strings, pad
+               // them to whole days so that "2010" to "2010" is the year.
+               if (lo.size() == 4 || lo.size() == 7) {
+                 lo += lo.size() == 4 ? "/00/00" : "/00";
+               }
+               if (hi.size() == 4 || hi.size() == 7) {
+                 hi += hi.size() == 4 ? "/99/99" : "/99";
+               }
                std::vector<std::string> hits;
                if (!only_unknown) {
                  const auto& dates = datetype == "mdat" ? data->mdat : data->edat;

@@ -22,9 +22,11 @@
 #include <string_view>
 #include <vector>
 
+#include <litrev/dedup.hpp>
 #include <litrev/formats.hpp>
 #include <litrev/http.hpp>
 #include <litrev/index.hpp>
+#include <litrev/ledger.hpp>
 #include <litrev/sources.hpp>
 
 namespace litrev {
@@ -161,6 +163,31 @@ struct FetchReport {
   double seconds_landing = 0;
 };
 
+// A link between two records of the review: why they are one report, or
+// (in ReviewDedup::maybe and kept_apart) why they might be.
+struct ClusterLink {
+  std::string a; // record keys, a < b
+  std::string b;
+  std::string rule;         // the dedup rule ("same-doi", "maybe:similar-title"), or "confirmed"
+  std::string blocking_key; // how the pair was found; "" for a person's decision
+  std::vector<FieldComparison> fields;
+  std::string decided_by;   // the person whose decision made or unmade the link
+};
+
+// Records that are one report (a reference cluster; screening applies to it).
+struct ReviewCluster {
+  std::vector<std::string> keys; // ascending; the first one names the cluster
+  std::vector<ClusterLink> links; // keys.size() - 1 links joining them
+};
+
+struct ReviewDedup {
+  std::size_t records = 0;
+  std::vector<ReviewCluster> clusters;   // clusters of two or more records
+  std::vector<ClusterLink> maybe;        // pairs for a person to decide
+  std::vector<ClusterLink> kept_apart;   // links a person's "split" undid
+  std::vector<LedgerProblem> ledger_problems; // damage found reading the ledgers
+};
+
 struct RebuildReport {
   std::size_t runs = 0;
   std::uint64_t records = 0; // records in the new index
@@ -216,6 +243,24 @@ public:
   // (the partial fetch is kept for resuming); IndexError when the index is
   // busy. The review is unchanged unless the run landed.
   FetchReport fetch(const FetchOptions& options, HttpClient& http);
+
+  // Groups the review's records into reference clusters (dedup.hpp), then
+  // applies the people's decisions from the ledger: a "dedup.confirm" joins
+  // records whatever the machine thought, a "dedup.split" keeps two records
+  // apart (and any cluster that would join them); the latest decision about a
+  // pair wins. Decided pairs leave the maybe list. Throws IndexError as
+  // open_index() does.
+  ReviewDedup deduplicate(const DedupOptions& options = {}) const;
+
+  // Records `actor`'s decision that `keys` are one report (`same`), or that
+  // the two `keys` are not, as a ledger event ("dedup.confirm" with all the
+  // keys, "dedup.split" with two). Throws UsageError for fewer than two keys
+  // (or more than two to split), the same key twice, or an invalid actor;
+  // Error naming a key that is not in the review; IoError from the ledger.
+  LedgerEvent decide_duplicates(const std::string& actor, bool same, const std::vector<std::string>& keys,
+                                const std::string& note = {}, const std::string& now = {});
+
+  std::string ledger_path() const;
 
   // Recreates index/ from sources/ (in run order), so that it answers as it
   // did before. Builds into a new folder and swaps it in at the end.

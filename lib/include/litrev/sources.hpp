@@ -87,6 +87,10 @@ std::string check_efetch_body(const HttpResponse& response);
 // not YYYY/MM/DD or min > max.
 std::optional<std::pair<PubmedDateRange, PubmedDateRange>> split_date_range(const PubmedDateRange& range);
 
+// The day after `day` ("2026/12/31" -> "2027/01/01"). Throws UsageError when
+// `day` is not YYYY/MM/DD.
+std::string pubmed_next_day(const std::string& day);
+
 // "YYYY/MM/DD" of an RFC 3339 UTC time ("2026-11-21T06:30:12Z"). Throws
 // UsageError when `rfc3339` does not start with a date.
 std::string pubmed_day(std::string_view rfc3339);

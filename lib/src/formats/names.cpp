@@ -16,24 +16,6 @@ namespace {
 bool is_upper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
 bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
 
-std::vector<std::string_view> split_spaces(std::string_view s) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') {
-      ++i;
-    }
-    std::size_t j = i;
-    while (j < s.size() && s[j] != ' ') {
-      ++j;
-    }
-    if (j > i) {
-      out.push_back(s.substr(i, j - i));
-    }
-    i = j;
-  }
-  return out;
-}
 
 std::string join(const std::vector<std::string_view>& parts, std::size_t from, std::size_t to) {
   std::string out;
@@ -172,7 +154,7 @@ std::vector<std::string> split_author_list(std::string_view value) {
     // is "Surname Initials", so the commas separate authors.
     std::vector<std::string> pieces = split_list(part, true);
     const bool packed = pieces.size() >= 2 && std::all_of(pieces.begin(), pieces.end(), [](const std::string& p) {
-      const std::vector<std::string_view> t = split_spaces(p);
+      const std::vector<std::string_view> t = split_on_spaces(p);
       return t.size() >= 2 && is_initials_token(t.back()) && !is_initials_token(t.front());
     });
     if (packed) {
@@ -211,7 +193,7 @@ Author parse_author_name(std::string_view raw) {
   const std::size_t comma = name.find(',');
   if (comma == std::string::npos || comma == 0) {
     const std::string_view whole = comma == 0 ? std::string_view(name).substr(1) : std::string_view(name);
-    std::vector<std::string_view> t = split_spaces(whole);
+    std::vector<std::string_view> t = split_on_spaces(whole);
     if (t.empty()) {
       return a;
     }
@@ -252,7 +234,7 @@ Author parse_author_name(std::string_view raw) {
   std::string_view rest = trim_space(std::string_view(name).substr(comma + 1));
   // "Nature Conservancy, Carlton Victoria Australia Program": an
   // organisation with a comma (several words on either side).
-  if ((split_spaces(a.family).size() >= 2 || split_spaces(rest).size() >= 3) && looks_corporate(name)) {
+  if ((split_on_spaces(a.family).size() >= 2 || split_on_spaces(rest).size() >= 3) && looks_corporate(name)) {
     Author group;
     group.collective = name;
     return group;
@@ -266,7 +248,7 @@ Author parse_author_name(std::string_view raw) {
       rest = trim_space(rest.substr(0, second));
     }
   }
-  std::vector<std::string_view> t = split_spaces(rest);
+  std::vector<std::string_view> t = split_on_spaces(rest);
   if (t.size() >= 2 && is_suffix(t.back())) {
     a.suffix = std::string(t.back());
     t.pop_back();

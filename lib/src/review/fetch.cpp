@@ -64,7 +64,6 @@ const char* const k_lock = "lock";
 constexpr int k_state_version = 1;
 // Far enough back for every PubMed Entrez date, and far enough ahead.
 const char* const k_first_day = "1800/01/01";
-const char* const k_last_day = "3000/12/31";
 // Attempts at an EFetch batch whose body passed the checks but would not parse.
 constexpr int k_unreadable_attempts = 3;
 
@@ -172,8 +171,8 @@ json strip_provenance(const Record& r) {
 // One fetch in progress: its folder, its state, and the services' clients.
 class FetchRun {
 public:
-  FetchRun(const FetchOptions& options, HttpClient& http, fs::path staging)
-    : m_o(options), m_http(http), m_dir(std::move(staging)) {}
+  FetchRun(const FetchOptions& options, HttpClient& http, fs::path staging, std::string tomorrow)
+    : m_tomorrow(std::move(tomorrow)), m_o(options), m_http(http), m_dir(std::move(staging)) {}
 
   json& state() { return m_state; }
   const fs::path& dir() const { return m_dir; }
@@ -234,11 +233,12 @@ public:
 
 private:
   void pubmed_search(PubmedClient& client, const std::optional<std::string>& since);
-  void pubmed_slices(PubmedClient& client, const PubmedDateRange& range, json& slices);
+  void pubmed_slices(PubmedClient& client, const PubmedDateRange& range, std::uint64_t count, json& slices);
   std::string keep_search(const PubmedSearchResult& r);
   std::set<std::string> pubmed_batch(PubmedClient& client, const std::vector<std::string>& want,
                                      const std::string& name, json& batch);
 
+  std::string m_tomorrow; // the day after the search, YYYY/MM/DD
   const FetchOptions& m_o;
   HttpClient& m_http;
   fs::path m_dir;
@@ -253,30 +253,44 @@ std::string FetchRun::keep_search(const PubmedSearchResult& r) {
   return name;
 }
 
-// Searches `range`, splitting it in halves until every slice has at most
-// k_esearch_max_ids hits; appends the slices in date order.
-void FetchRun::pubmed_slices(PubmedClient& client, const PubmedDateRange& range, json& slices) {
-  const PubmedSearchResult r = client.esearch(m_o.query, range, k_esearch_max_ids);
-  const std::string file = keep_search(r);
-  if (r.count <= k_esearch_max_ids) {
-    slices.push_back({{"datetype", range.type},
-                      {"mindate", range.min},
-                      {"maxdate", range.max},
+// Splits `range`, known to hold `count` > k_esearch_max_ids hits, into
+// halves until every slice holds at most k_esearch_max_ids; appends the
+// slices in date order. A half expected to be too big is probed with
+// retmax=0 (a count, without 9,999 ids to throw away); a half expected to fit
+// is asked for its ids at once, and probed again only when the guess was wrong.
+void FetchRun::pubmed_slices(PubmedClient& client, const PubmedDateRange& range, std::uint64_t count,
+                             json& slices) {
+  auto halves = split_date_range(range);
+  if (!halves) {
+    throw Error("PubMed has " + std::to_string(count) + " records for this query with " + range.type + " " +
+                range.min + " alone, more than ESearch can list (" + std::to_string(k_esearch_max_ids) +
+                "); narrow the query");
+  }
+  progress("PubMed: " + std::to_string(count) + " records from " + range.min + " to " + range.max +
+           "; splitting the dates");
+  for (const PubmedDateRange& half : {halves->first, halves->second}) {
+    const bool expect_fit = count / 2 <= k_esearch_max_ids;
+    PubmedSearchResult r = client.esearch(m_o.query, half, expect_fit ? k_esearch_max_ids : 0);
+    std::string file = keep_search(r);
+    if (r.count > k_esearch_max_ids) {
+      pubmed_slices(client, half, r.count, slices);
+      continue;
+    }
+    if (r.ids.size() < r.count) { // probed with retmax=0, and it fits
+      r = client.esearch(m_o.query, half, k_esearch_max_ids);
+      file = keep_search(r);
+      if (r.count > k_esearch_max_ids) { // PubMed grew in between
+        pubmed_slices(client, half, r.count, slices);
+        continue;
+      }
+    }
+    slices.push_back({{"datetype", half.type},
+                      {"mindate", half.min},
+                      {"maxdate", half.max},
                       {"count", r.count},
                       {"file", file},
                       {"ids", r.ids}});
-    return;
   }
-  auto halves = split_date_range(range);
-  if (!halves) {
-    throw Error("PubMed has " + std::to_string(r.count) + " records for this query with " + range.type +
-                " " + range.min + " alone, more than ESearch can list (" +
-                std::to_string(k_esearch_max_ids) + "); narrow the query");
-  }
-  progress("PubMed: " + std::to_string(r.count) + " records from " + range.min + " to " + range.max +
-           "; splitting the dates");
-  pubmed_slices(client, halves->first, slices);
-  pubmed_slices(client, halves->second, slices);
 }
 
 void FetchRun::pubmed_search(PubmedClient& client, const std::optional<std::string>& since) {
@@ -284,8 +298,8 @@ void FetchRun::pubmed_search(PubmedClient& client, const std::optional<std::stri
   // day of the earlier fetch; a first fetch searches everything.
   std::vector<std::optional<PubmedDateRange>> tops;
   if (since) {
-    tops.push_back(PubmedDateRange{"edat", *since, k_last_day});
-    tops.push_back(PubmedDateRange{"mdat", *since, k_last_day});
+    tops.push_back(PubmedDateRange{"edat", *since, m_tomorrow});
+    tops.push_back(PubmedDateRange{"mdat", *since, m_tomorrow});
   } else {
     tops.push_back(std::nullopt);
   }
@@ -325,7 +339,10 @@ void FetchRun::pubmed_search(PubmedClient& client, const std::optional<std::stri
     } else {
       progress("PubMed: " + std::to_string(first.count) +
                " records, more than one search can list; searching in date slices");
-      pubmed_slices(client, top ? *top : PubmedDateRange{"edat", k_first_day, k_last_day}, slices);
+      // Nothing is entered after today: ending the first range there (plus a
+      // day for time zones) saves halving through empty centuries. The slices
+      // must still add up to the count, which is checked and reported.
+      pubmed_slices(client, top ? *top : PubmedDateRange{"edat", k_first_day, m_tomorrow}, first.count, slices);
     }
     std::uint64_t total = 0;
     for (auto& slice : slices) {
@@ -601,7 +618,7 @@ FetchReport Review::fetch(const FetchOptions& o, HttpClient& http) {
 
   http.reset_stats();
   const auto started = std::chrono::steady_clock::now();
-  FetchRun run(o, http, staging);
+  FetchRun run(o, http, staging, pubmed_next_day(day));
   run.load_or_start(now, report);
   // With --update, a resumed fetch keeps the day it started from.
   if (since) {

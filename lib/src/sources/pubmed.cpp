@@ -182,6 +182,10 @@ std::optional<std::pair<PubmedDateRange, PubmedDateRange>> split_date_range(cons
   return std::make_pair(a, b);
 }
 
+std::string pubmed_next_day(const std::string& day) {
+  return format_day(parse_day(day) + std::chrono::days{1});
+}
+
 std::string pubmed_day(std::string_view rfc3339) {
   if (rfc3339.size() < 10 || rfc3339[4] != '-' || rfc3339[7] != '-') {
     throw UsageError("not an RFC 3339 time: '" + std::string(rfc3339) + "'");

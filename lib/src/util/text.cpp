@@ -220,4 +220,22 @@ std::string excerpt(std::string_view s, std::size_t max_bytes) {
   return std::string(s.substr(0, cut)) + "...";
 }
 
+void split_on_spaces(std::string_view s, std::vector<std::string_view>& out) {
+  out.clear();
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && s[i] == ' ') {
+      ++i;
+    }
+    std::size_t j = i;
+    while (j < s.size() && s[j] != ' ') {
+      ++j;
+    }
+    if (j > i) {
+      out.push_back(s.substr(i, j - i));
+    }
+    i = j;
+  }
+}
+
 } // namespace litrev

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace litrev {
 
@@ -50,5 +51,14 @@ std::size_t find_bytes(std::string_view hay, std::string_view needle, std::size_
 // At most `max_bytes` of `s` for quoting in a message: cut at a UTF-8
 // character boundary, with "..." appended when cut.
 std::string excerpt(std::string_view s, std::size_t max_bytes);
+
+// The words of `s` separated by runs of spaces (' ' only), as views into `s`,
+// into `out` (cleared first; reusing it saves allocations in hot loops).
+void split_on_spaces(std::string_view s, std::vector<std::string_view>& out);
+inline std::vector<std::string_view> split_on_spaces(std::string_view s) {
+  std::vector<std::string_view> out;
+  split_on_spaces(s, out);
+  return out;
+}
 
 } // namespace litrev
