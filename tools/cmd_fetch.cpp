@@ -59,6 +59,7 @@ nlohmann::json report_json(const FetchReport& r) {
           {"added", r.added},
           {"revised", r.revised},
           {"unchanged", r.unchanged},
+          {"kept", r.kept},
           {"skipped", r.skipped},
           {"added_keys", r.added_keys},
           {"revised_keys", r.revised_keys},
@@ -242,7 +243,8 @@ Runner define_fetch(CLI::App& app) {
         fmt::print("  {}: {}\n", m.id, m.reason);
       }
     }
-    fmt::print("Run {}: {} new, {} revised, {} unchanged{}\n", r.run, r.added, r.revised, r.unchanged,
+    fmt::print("Run {}: {} new, {} revised, {} unchanged{}{}\n", r.run, r.added, r.revised, r.unchanged,
+               r.kept ? fmt::format(", {} kept from a richer source", r.kept) : "",
                r.skipped ? fmt::format(", {} unreadable", r.skipped) : "");
     return 0;
   };

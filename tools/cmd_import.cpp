@@ -103,8 +103,12 @@ Runner define_import(CLI::App& app) {
     if (r.run.empty()) {
       fmt::print("Nothing new to import.\n");
     } else {
-      fmt::print("Run {}: {} added, {} updated, {} deleted{}\n", r.run, r.added, r.updated,
-                 r.deleted, r.skipped ? fmt::format(", {} skipped", r.skipped) : "");
+      fmt::print("Run {}: {} added, {} updated, {} deleted{}{}\n", r.run, r.added, r.updated,
+                 r.deleted, r.skipped ? fmt::format(", {} skipped", r.skipped) : "",
+                 r.kept ? fmt::format("; {} already in the review from a richer source (PubMed XML, "
+                                      "MEDLINE, ...), whose copy was kept",
+                                      r.kept)
+                        : "");
     }
     return 0;
   };

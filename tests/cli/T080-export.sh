@@ -185,4 +185,18 @@ run litrev export records --help
 expect_exit 0
 expect_contains "$out" "decisions and notes are not part of the export yet"
 
+begin "re-importing an export into the review keeps the richer PubMed records"
+litrev init rich >/dev/null
+litrev -C rich import "$CORPUS"/*.xml >/dev/null
+mesh_before=$(litrev -C rich show pmid:31789841 --format json | "$PYTHON" -c 'import json,sys; print(len(json.load(sys.stdin).get("mesh", [])))')
+litrev -C rich export records --format ris --output rich.ris
+run litrev -C rich import rich.ris
+expect_exit 0
+expect_contains "$out" "0 added, 0 updated"
+expect_contains "$out" "already in the review from a richer source"
+expect_eq "$(litrev -C rich show pmid:31789841 --format json | "$PYTHON" -c 'import json,sys; r=json.load(sys.stdin); print(len(r.get("mesh", [])), r["source"])')" "$mesh_before pubmed-xml"
+# A rebuild replays the runs in order and reaches the same state.
+litrev -C rich rebuild >/dev/null
+expect_eq "$(litrev -C rich show pmid:31789841 --format json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["source"])')" "pubmed-xml"
+
 done_testing

@@ -199,7 +199,7 @@ TEST_CASE("wos: golden records") {
       {"wos/jabref__IsiImporterTestWOS.isi", 0, "Optical and photoelectric spectroscopy of photorefractive Sn2P2S6 crystals",
        {"Gamernyk||RV", "Gnatenko||YP", "Bukivskij||PM", "Skubenko||PA", "Slivka||VY"}, 5, 2006, 6, 14,
        "JOURNAL OF PHYSICS-CONDENSED MATTER", "J. Phys.-Condes. Matter", "18", "23", "5323-5331", "", "",
-       "ISI:000238592600006", "Lorem ipsum abstract", "Lorem ipsum abstract"},
+       "WOS:000238592600006", "Lorem ipsum abstract", "Lorem ipsum abstract"},
       // MEDLINE records through WoS: UT MEDLINE: gives the PMID, PS pages,
       // authors ';'-separated on one AU line, PD "2006 May-Jun".
       {"wos/jabref__IsiImporterTestMedline.isi", 1,

@@ -177,10 +177,14 @@ DedupResult deduplicate(const std::vector<Record>& records, const DedupOptions& 
 // ---- Normalisation used by the comparison, exposed for tests and for other
 // modules that want the same keys. None of these throws except std::bad_alloc.
 
-// The DOI in `s` in canonical form: lower case, without "https://doi.org/",
-// "http://dx.doi.org/", "doi:" or "DOI " prefixes, %-escapes decoded, cut at
-// white space, trailing punctuation (".,;:") removed. "" when `s` holds no
-// DOI (one must start with "10.").
+// The DOI in `s` in the canonical form every reader stores (the library's one
+// DOI normaliser, normalize_doi in lib/src/util/normalize.hpp): lower case,
+// without "https://doi.org/", "http://dx.doi.org/", "info:doi/", "doi:" or
+// "DOI " prefixes, %-escapes decoded, cut at white space, trailing
+// punctuation (".,;:") removed. "" when `s` holds no DOI (one must read
+// "10.<digits>/<suffix>"; free text such as "see 10.1000/x" gives ""). As a
+// key it also folds the double slash of old APA DOIs:
+// "10.1037//0022-3514.83.3.606" -> "10.1037/0022-3514.83.3.606".
 std::string dedup_doi_key(std::string_view s);
 
 // A page field with its range expanded and letters folded: "123-9" ->

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -273,6 +274,27 @@ struct Record {
 // record has an id of another kind, else `hash:<16 hex>` of the normalised
 // title, year and first author's family name. Never throws.
 std::string record_key(const Record& record);
+
+// Identifiers in the one form every reader stores, so one report gets one key
+// whatever format it came in.
+//
+// The DOI in `raw`, which should be a DOI field's value, in canonical form, or
+// "" when it holds none. Accepted: a bare DOI ("10.1000/xyz"); a resolver URL
+// or host ("https://doi.org/...", "http://dx.doi.org/...", "www.doi.org/..."
+// -- the text after the first "doi.org/"); "info:doi/..."; "doi:", "DOI ",
+// "doi/" or "[doi]" before it; %XX escapes anywhere. The result is cut at
+// white space ("10.1000/xyz [doi]"), loses trailing ".,;:" and is
+// lower-cased; it must have the form "10.<digits>[.<digits>...]/<suffix>".
+// Free text with a DOI somewhere inside ("see 10.1000/xyz") gives "" (the
+// tagged readers search such text with find_doi). Never throws except
+// std::bad_alloc.
+std::string normalize_doi(std::string_view raw);
+
+// A Web of Science accession number (the UT field; "Unique-ID" in BibTeX,
+// AN in RIS) in the one form litrev stores: "WOS:" and the number, for
+// "WOS:000123456700001", "ISI:000123456700001" (older exports, any case) and
+// the bare number. "" when `raw` is empty after trimming.
+std::string normalize_wos_id(std::string_view raw);
 
 // Finds NCT registry ids (NCT followed by 8 digits) in `text`, in order of
 // first appearance, without repeats.

@@ -87,6 +87,9 @@ struct ImportReport {
   std::vector<ImportedFile> files;
   std::uint64_t added = 0;   // records whose key was not in the index
   std::uint64_t updated = 0; // records that replaced one with the same key
+  // Records whose key the review had from a richer source (a RIS copy of a
+  // PubMed record): the review keeps its copy; the file keeps this one.
+  std::uint64_t kept = 0;
   std::uint64_t deleted = 0; // records removed by DeleteCitation
   std::uint64_t skipped = 0; // records (or files) skipped under skip_bad
 };
@@ -153,6 +156,7 @@ struct FetchReport {
   std::uint64_t added = 0;     // records new to the review
   std::uint64_t revised = 0;   // records the review had, now different
   std::uint64_t unchanged = 0; // records the review had, the same
+  std::uint64_t kept = 0;      // records the review has from a richer source, kept
   std::uint64_t skipped = 0;   // records that could not be read (listed in missing)
   std::vector<std::string> added_keys;
   std::vector<std::string> revised_keys;

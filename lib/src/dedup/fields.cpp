@@ -1069,62 +1069,13 @@ Prepared prepare(const Record& r) {
 namespace litrev {
 
 std::string dedup_doi_key(std::string_view s) {
-  std::string t = ascii_lower(s);
-  // Decode %-escapes ("%2F", "%28").
-  std::string d;
-  d.reserve(t.size());
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    if (t[i] == '%' && i + 2 < t.size()) {
-      auto hex = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      };
-      const int h = hex(t[i + 1]);
-      const int l = hex(t[i + 2]);
-      if (h >= 0 && l >= 0) {
-        d += static_cast<char>(h * 16 + l);
-        i += 2;
-        continue;
-      }
-    }
-    d += t[i];
-  }
-  const std::size_t at = d.find("10.");
-  if (at == std::string::npos) {
-    return {};
-  }
-  // Whatever precedes "10." must be a known prefix or nothing.
-  std::string_view before(d.data(), at);
-  while (!before.empty() && (before.back() == ' ' || before.back() == ':' || before.back() == '/')) {
-    before.remove_suffix(1);
-  }
-  while (!before.empty() && before.front() == ' ') {
-    before.remove_prefix(1);
-  }
-  const bool ok = before.empty() || before == "doi" || before == "https://doi.org" || before == "http://doi.org" ||
-                  before == "https://dx.doi.org" || before == "http://dx.doi.org" || before == "doi.org" ||
-                  before == "dx.doi.org" || before == "https://www.doi.org" || before == "http://www.doi.org" ||
-                  before == "doi.org/doi" || before == "[doi]";
-  if (!ok) {
-    return {};
-  }
-  std::string out;
-  for (std::size_t i = at; i < d.size(); ++i) {
-    const char c = d[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      break;
-    }
-    out += c;
-  }
-  while (!out.empty() && (out.back() == '.' || out.back() == ',' || out.back() == ';' || out.back() == ':')) {
-    out.pop_back();
-  }
+  std::string out = normalize_doi(s);
   // "10.1037//0022-3514.83.3.606": old APA DOIs are cited with a double
-  // slash and resolve with one.
-  if (const std::size_t slash = out.find("//"); slash != std::string::npos && out.find('/') == slash) {
+  // slash and resolve with one. Only the key folds it; records keep the DOI
+  // as their source gave it.
+  if (const std::size_t slash = out.find("//"); slash != std::string::npos && out.find('/') == slash &&
+                                         slash + 2 < out.size()) {
     out.erase(slash, 1);
-  }
-  if (out.size() < 7 || out.find('/') == std::string::npos) {
-    return {};
   }
   return out;
 }

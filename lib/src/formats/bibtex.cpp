@@ -78,6 +78,7 @@
 #include "formats/readers.hpp"
 #include "formats/ref_fields.hpp"
 #include "formats/text_input.hpp"
+#include "util/normalize.hpp"
 #include "util/text.hpp"
 
 namespace litrev {
@@ -1277,7 +1278,7 @@ public:
       const std::string v = verbatim_of(f->value);
       if (v.size() > 4 && (rf::iequals(std::string_view(v).substr(0, 4), "wos:") ||
                            rf::iequals(std::string_view(v).substr(0, 4), "isi:"))) {
-        r.ids.other.push_back({"wos", "WOS:" + v.substr(4)});
+        r.ids.other.push_back({"wos", normalize_wos_id(v)});
         rf::note_source(r, "ids.other", f->name);
         wos = true;
       } else {
@@ -1286,7 +1287,7 @@ public:
     }
     if (wos && std::none_of(r.ids.other.begin(), r.ids.other.end(),
                             [](const RecordIds::Other& o) { return o.type == "wos"; })) {
-      r.ids.other.push_back({"wos", "WOS:" + m_e.key.substr(4)});
+      r.ids.other.push_back({"wos", normalize_wos_id(m_e.key)});
       rf::note_source(r, "ids.other", "citation-key");
     }
     // URLs: kept, and searched for identifiers.

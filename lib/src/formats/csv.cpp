@@ -50,6 +50,7 @@
 #include "formats/readers.hpp"
 #include "formats/ref_fields.hpp"
 #include "formats/text_input.hpp"
+#include "util/normalize.hpp"
 #include "util/text.hpp"
 
 namespace litrev {
@@ -706,7 +707,7 @@ private:
     if (const std::string* v = cell(row, Col::wos)) {
       const std::string u(rf::trim(*v));
       if (u.size() > 4 && (rf::iequals(u.substr(0, 4), "wos:") || rf::iequals(u.substr(0, 4), "isi:"))) {
-        r.ids.other.push_back({"wos", "WOS:" + u.substr(4)});
+        r.ids.other.push_back({"wos", normalize_wos_id(u)});
         rf::note_source(r, "ids.other", header_of(Col::wos));
       } else {
         put_back(Col::wos, 0);

@@ -51,6 +51,7 @@
 #include "formats/readers.hpp"
 #include "formats/ref_fields.hpp"
 #include "formats/text_input.hpp"
+#include "util/normalize.hpp"
 #include "util/text.hpp"
 
 namespace litrev {
@@ -330,7 +331,7 @@ public:
         rf::note_source(r, "ids.pmid", "accession-num");
       } else if (a.size() > 4 && (rf::iequals(std::string_view(a).substr(0, 4), "isi:") ||
                                   rf::iequals(std::string_view(a).substr(0, 4), "wos:"))) {
-        r.ids.other.push_back({"wos", "WOS:" + a.substr(4)});
+        r.ids.other.push_back({"wos", normalize_wos_id(a)});
         rf::note_source(r, "ids.other", "accession-num");
       } else if (embase_db && !pubmed_db) {
         r.ids.other.push_back({"embase", a});

@@ -415,7 +415,7 @@ private:
   bool read_article_id(Record& r, std::string_view v, const std::string& tag) {
     const auto [id, type] = typed_id(v);
     if (type == "doi" || type.empty()) {
-      std::string doi = normalize_doi(id);
+      std::string doi = field_doi(id);
       if (doi.empty() || (type.empty() && !istarts_with(id, "10.") && !icontains(id, "doi"))) {
         return false;
       }

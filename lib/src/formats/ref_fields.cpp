@@ -31,10 +31,6 @@ char ascii_lower_char(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
 std::size_t find_ci(std::string_view hay, std::string_view needle, std::size_t from = 0) {
   if (needle.empty() || hay.size() < needle.size()) {
     return std::string_view::npos;
@@ -716,72 +712,6 @@ std::vector<std::string> split_name_list(std::string_view text) {
 
 // ---------------------------------------------------------------------------
 // Identifiers
-
-std::string percent_decode(std::string_view s) {
-  if (s.find('%') == std::string_view::npos) {
-    return std::string(s);
-  }
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    int hi = 0;
-    int lo = 0;
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1], hi) && hex_value(s[i + 2], lo)) {
-      out += static_cast<char>(hi * 16 + lo);
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  if (find_invalid_utf8(out) != std::string_view::npos || out.find('\0') != std::string::npos) {
-    return std::string(s);
-  }
-  return out;
-}
-
-std::string normalize_doi(std::string_view raw) {
-  std::string_view s = trim(raw);
-  const std::size_t org = find_ci(s, "doi.org/");
-  if (org != std::string_view::npos) {
-    s = s.substr(org + 8);
-  } else if (starts_with_ci(s, "info:doi/")) {
-    s = s.substr(9);
-  } else if (starts_with_ci(s, "doi:")) {
-    s = s.substr(4);
-  } else if (starts_with_ci(s, "doi ")) {
-    s = s.substr(4);
-  }
-  std::string d = percent_decode(trim(s));
-  std::string_view v = trim(d);
-  // Cut at white space: what follows is not part of the DOI.
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (is_space(v[i])) {
-      v = v.substr(0, i);
-      break;
-    }
-  }
-  if (v.size() < 6 || v.substr(0, 3) != "10.") {
-    return {};
-  }
-  std::size_t i = 3;
-  while (i < v.size() && is_digit(v[i])) {
-    ++i;
-  }
-  // Registrant codes may have sub-parts: 10.1000.10/xyz.
-  while (i < v.size() && v[i] == '.') {
-    ++i;
-    while (i < v.size() && is_digit(v[i])) {
-      ++i;
-    }
-  }
-  if (i == 3 || i >= v.size() || v[i] != '/' || i + 1 >= v.size()) {
-    return {};
-  }
-  while (!v.empty() && (v.back() == '.' || v.back() == ',' || v.back() == ';')) {
-    v.remove_suffix(1);
-  }
-  return lower(v);
-}
 
 std::string normalize_issn(std::string_view raw) {
   std::string_view s = trim(raw);

@@ -13,6 +13,8 @@
 
 #include <litrev/record.hpp>
 
+#include "util/normalize.hpp"
+
 namespace litrev::ref_fields {
 
 // ---------------------------------------------------------------------------
@@ -67,14 +69,11 @@ std::vector<std::string> split_name_list(std::string_view text);
 // ---------------------------------------------------------------------------
 // Identifiers
 
-// Decodes %XX escapes; an escape that is not two hex digits, or a result that
-// is not valid UTF-8, leaves `s` unchanged.
-std::string percent_decode(std::string_view s);
-
-// A DOI in canonical form: prefixes "doi:", "https://doi.org/",
-// "http://dx.doi.org/" (and the like) removed, %XX decoded, lower-cased,
-// trailing punctuation trimmed. Empty when `raw` holds no "10.NNNN/..." DOI.
-std::string normalize_doi(std::string_view raw);
+// percent_decode and normalize_doi (util/normalize.hpp) are the ones every
+// reader uses; they are named here too so that rf::normalize_doi reads as
+// before.
+using litrev::normalize_doi;
+using litrev::percent_decode;
 
 // "1234-567X" for an ISSN given as "1234-567x", "1234567X" or with a
 // qualifier ("(Electronic)"); empty when `raw` is not an ISSN.

@@ -59,7 +59,8 @@
 //               values, AN when DB is PubMed/MEDLINE, PubMed URLs and Ovid
 //               MEDLINE links (D=med...&AN=). PMCID from AN "PMC...",
 //               "[pmcid]" values and PMC URLs; PII from "[pii]" values.
-//               Other: AN "WOS:..." (wos), Scopus eid in UR (scopus),
+//               Other: AN "WOS:..."/"ISI:..." (wos, stored "WOS:..."),
+//               Scopus eid in UR (scopus),
 //               Dimensions "pub.123" (dimensions), Lens: ID when UR is its
 //               lens.org page (lens); AN "id[type]" (litrev's export, after
 //               PubMed Central's "123[pmid]"): type nct -> the NCT id, any
@@ -84,6 +85,7 @@
 #include "formats/ref_fields.hpp"
 #include "formats/tagged.hpp"
 #include "formats/text_input.hpp"
+#include "util/normalize.hpp"
 #include "util/text.hpp"
 
 namespace litrev {
@@ -630,7 +632,7 @@ private:
   void read_ids(Record& r) {
     // DOI: DO first, then a DOI found in links and notes.
     for (auto i : m_ix.of("DO")) {
-      const std::string doi = normalize_doi(m_f[i].value);
+      const std::string doi = field_doi(m_f[i].value);
       if (doi.empty()) {
         continue;
       }
@@ -661,7 +663,7 @@ private:
       for (const char* tag : {"M3", "N1", "L3"}) {
         for (auto i : m_ix.of(tag)) {
           const std::string_view v = trim_space(m_f[i].value);
-          if ((istarts_with(v, "doi") || istarts_with(v, "10.")) && normalize_doi(v) == r.ids.doi &&
+          if ((istarts_with(v, "doi") || istarts_with(v, "10.")) && field_doi(v) == r.ids.doi &&
               v.find(' ', istarts_with(v, "doi") ? 5 : 0) == std::string_view::npos) {
             m_f[i].used = true;
           }
@@ -706,8 +708,8 @@ private:
       const std::string v(trim_space(an.value));
       if (!v.empty() && v.back() == ']' && ref_fields::add_listed_ids(v, r, "AN")) {
         an.used = true; // "L123[embase]", "WOS:000123[wos]": litrev's export
-      } else if (istarts_with(v, "WOS:")) {
-        r.ids.other.push_back({"wos", v});
+      } else if (istarts_with(v, "WOS:") || istarts_with(v, "ISI:")) {
+        r.ids.other.push_back({"wos", normalize_wos_id(v)});
         an.used = true;
         m_wos = true;
       } else if (istarts_with(v, "PMC") && all_digits(std::string_view(v).substr(3))) {
@@ -807,7 +809,7 @@ private:
     for (auto i : m_ix.of("M3")) {
       TaggedField& f = m_f[i];
       const std::string v = clean_text(f.value);
-      const bool code_like = v.find('[') != std::string::npos || !normalize_doi(v).empty();
+      const bool code_like = v.find('[') != std::string::npos || !field_doi(v).empty();
       if (v.empty() || f.used || code_like || v.size() > 60) {
         continue;
       }

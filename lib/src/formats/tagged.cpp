@@ -246,30 +246,6 @@ std::string decode_entities(std::string_view s) {
   return out;
 }
 
-std::string percent_decode(std::string_view s) {
-  if (s.find('%') == std::string_view::npos) {
-    return std::string(s);
-  }
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = hex_value(s[i + 1]);
-      const int lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    out += s[i];
-  }
-  if (find_invalid_utf8(out) != std::string_view::npos) {
-    return std::string(s);
-  }
-  return out;
-}
-
 namespace {
 
 // Markup: the element names treated as inline markup in reference text.
@@ -543,37 +519,12 @@ std::string find_doi(std::string_view text) {
   return {};
 }
 
-std::string normalize_doi(std::string_view value) {
-  std::string_view v = trim_space(value);
-  for (int round = 0; round < 4; ++round) {
-    if (istarts_with(v, "doi:")) {
-      v = trim_space(v.substr(4));
-    } else if (istarts_with(v, "doi ")) {
-      v = trim_space(v.substr(4));
-    } else if (istarts_with(v, "https://") || istarts_with(v, "http://")) {
-      v = v.substr(v.find("//") + 2);
-      if (!(istarts_with(v, "dx.doi.org/") || istarts_with(v, "doi.org/") || istarts_with(v, "www.doi.org/"))) {
-        return find_doi(value);
-      }
-    } else if (istarts_with(v, "dx.doi.org/")) {
-      v = v.substr(11);
-    } else if (istarts_with(v, "www.doi.org/")) {
-      v = v.substr(12);
-    } else if (istarts_with(v, "doi.org/")) {
-      v = v.substr(8);
-    } else {
-      break;
-    }
+std::string field_doi(std::string_view value) {
+  std::string doi = normalize_doi(value);
+  if (doi.empty()) {
+    doi = find_doi(value);
   }
-  std::string d = percent_decode(v);
-  const std::size_t space = d.find_first_of(" \t");
-  if (space != std::string::npos) {
-    d.resize(space);
-  }
-  if (valid_doi(d)) {
-    return lowered(d);
-  }
-  return find_doi(value);
+  return doi;
 }
 
 std::string normalize_orcid(std::string_view value) {

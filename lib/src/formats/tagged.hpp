@@ -15,6 +15,8 @@
 
 #include <litrev/record.hpp>
 
+#include "util/normalize.hpp"
+
 namespace litrev {
 
 // One tagged field of a record as read: the tag, the value with its
@@ -93,8 +95,7 @@ bool all_digits(std::string_view s) noexcept;
 // they are. Returns `s` unchanged when it holds no '&'.
 std::string decode_entities(std::string_view s);
 
-// Decodes %XX escapes (invalid ones stay literal).
-std::string percent_decode(std::string_view s);
+// percent_decode: see util/normalize.hpp.
 
 // `s` with inline HTML/JATS/MathML markup removed (p, i, b, sub, sup, br,
 // jats:*, mml:*, AbstractText, ...), entities decoded and white space folded.
@@ -110,11 +111,11 @@ std::vector<AbstractSection> abstract_sections(std::string_view s);
 // ---------------------------------------------------------------------------
 // Identifiers
 
-// The DOI in `value`, which should be a DOI: bare ("10.1000/xyz"),
-// prefixed ("doi:10.1000/xyz", "DOI 10.1000/xyz") or a resolver URL
-// ("https://doi.org/...", "http://dx.doi.org/..." with %28-style escapes).
-// Lower-cased. Falls back to find_doi(value); "" when there is none.
-std::string normalize_doi(std::string_view value);
+// The DOI a DOI field (RIS DO, MEDLINE LID/AID, WoS DI) holds:
+// normalize_doi(value) (util/normalize.hpp, the canonical form), or else the
+// first DOI anywhere in the value, as find_doi finds it ("Available from
+// http://example.org/?doi=10.3390%2Fani1"). "" when there is none.
+std::string field_doi(std::string_view value);
 
 // The first DOI anywhere in free text or a URL ("...&doi=10.3390%2fani1&..."),
 // lower-cased, without trailing punctuation; "" when there is none.

@@ -30,7 +30,8 @@
 //             "DEC 16 2020", "JUN 14", "SPR"), PD's year when PY is missing.
 //   numbers   VL, IS, pages BP-EP, else AR (article number, without WoS's
 //             "UNSP " marker), else PS (Inspec).
-//   ids       DI (DOI), PM (PMID), UT: "WOS:..."/"ISI:..." -> other "wos",
+//   ids       DI (DOI), PM (PMID), UT: "WOS:..."/bare -> other "wos" stored
+//             as "WOS:..." (normalize_wos_id; "ISI:..." too),
 //             "MEDLINE:123" -> PMID, "INSPEC:..." -> other "inspec".
 //   subjects  DE (author keywords, ';'-separated), ID (Keywords Plus,
 //             owner "KeywordsPlus"), LA (ISO 639-2), DT (publication types),
@@ -49,6 +50,7 @@
 #include "formats/names.hpp"
 #include "formats/tagged.hpp"
 #include "formats/text_input.hpp"
+#include "util/normalize.hpp"
 #include "util/text.hpp"
 
 namespace litrev {
@@ -341,7 +343,7 @@ private:
 
   void read_ids(Record& r) {
     for (auto i : m_ix.of("DI")) {
-      std::string doi = normalize_doi(m_f[i].value);
+      std::string doi = field_doi(m_f[i].value);
       if (doi.empty()) {
         continue;
       }
@@ -349,7 +351,7 @@ private:
         r.ids.doi = std::move(doi);
         source(r, "ids.doi", "DI");
       }
-      m_f[i].used = m_f[i].used || normalize_doi(m_f[i].value) == r.ids.doi;
+      m_f[i].used = m_f[i].used || field_doi(m_f[i].value) == r.ids.doi;
     }
     if (TaggedField* pm = first("PM")) {
       const std::string_view v = trim_space(pm->value);
@@ -377,8 +379,13 @@ private:
         r.ids.other.push_back({"inspec", v});
         m_f[i].used = true;
       } else {
-        // WOS:000..., ISI:000... and accession numbers without a prefix.
-        r.ids.other.push_back({"wos", v});
+        // WOS:000..., ISI:000... (the older "FN ISI Export Format") and
+        // accession numbers without a prefix become "WOS:000..."
+        // (normalize_wos_id), the form every reader stores, so one record
+        // has one key whatever format it came in. Other databases'
+        // prefixes (BCI:, CCC:, ...) stay as given.
+        const bool wos_prefix = prefix.empty() || iequals(prefix, "WOS") || iequals(prefix, "ISI");
+        r.ids.other.push_back({"wos", wos_prefix ? normalize_wos_id(v) : v});
         m_f[i].used = true;
       }
     }

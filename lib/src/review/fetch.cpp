@@ -679,10 +679,12 @@ FetchReport Review::fetch(const FetchOptions& o, HttpClient& http) {
       }
     }
   }
-  auto classify = [&](const Record& r) {
+  auto classify = [&](const Record& r, bool replaces) {
     ++report.received;
     const auto existing = index->get(r.key);
-    if (!existing) {
+    if (!replaces) {
+      ++report.kept;
+    } else if (!existing) {
       ++report.added;
       report.added_keys.push_back(r.key);
     } else if (strip_provenance(*existing) != strip_provenance(r)) {
@@ -766,6 +768,7 @@ FetchReport Review::fetch(const FetchOptions& o, HttpClient& http) {
         {"added", report.added},
         {"revised", report.revised},
         {"unchanged", report.unchanged},
+        {"kept", report.kept},
         {"skipped", report.skipped}}},
       {"missing", missing},
       {"requests", stats_to_json(report.http)},

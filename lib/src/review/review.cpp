@@ -243,6 +243,7 @@ ImportReport Review::import_files(const std::vector<std::string>& paths,
                  reader_options(options), p.skip_mode, &report, options.progress);
     }
     manifest["counts"] = {{"records", 0}, {"added", report.added}, {"updated", report.updated},
+                          {"kept", report.kept},
                           {"deleted", report.deleted}, {"skipped", report.skipped}};
     std::uint64_t records = 0;
     for (const auto& p : pending) {

@@ -73,24 +73,43 @@ json read_manifest(const std::string& run_dir) {
   }
 }
 
+int source_rank(const std::string& source) {
+  if (source == "pubmed-xml" || source == "ctgov-json") {
+    return 3;
+  }
+  if (source == "medline" || source == "europepmc-json") {
+    return 2;
+  }
+  return 1;
+}
+
 void apply_file(Index& index, const std::string& run, const std::string& run_dir,
                 const std::string& name, Format format, const ReaderOptions& options,
                 bool skip_bad, ImportReport* report,
                 const std::function<void(const char*, std::uint64_t)>& progress,
                 const BeforeUpsert& before_upsert) {
-  std::uint64_t done = report ? report->added + report->updated : 0;
+  std::uint64_t done = report ? report->added + report->updated + report->kept : 0;
   ImportedFile scratch;
   const std::string path = (fs::path(run_dir) / name).string();
   read_items(path, path, format, options, skip_bad, scratch, [&](ReadItem& item, std::uint64_t position) {
     if (item.kind == ReadItem::Kind::record) {
       item.record.provenance = {run, name, position, item.line};
-      if (report) {
-        (index.contains(item.record.key) ? report->updated : report->added)++;
+      bool replaces = true;
+      if (index.contains(item.record.key)) {
+        const auto existing = index.get(item.record.key);
+        replaces = !existing || source_rank(item.record.source) >= source_rank(existing->source);
+        if (report) {
+          (replaces ? report->updated : report->kept)++;
+        }
+      } else if (report) {
+        report->added++;
       }
       if (before_upsert) {
-        before_upsert(item.record);
+        before_upsert(item.record, replaces);
       }
-      index.upsert(item.record);
+      if (replaces) {
+        index.upsert(item.record);
+      }
       if (progress && (++done % k_progress_every) == 0) {
         progress("indexing", done);
       }

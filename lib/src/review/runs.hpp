@@ -83,11 +83,23 @@ std::vector<std::string> list_runs(const std::string& sources);
 // JSON, IoError when it cannot be read.
 nlohmann::json read_manifest(const std::string& run_dir);
 
-// Called with each record just before it goes into the index.
-using BeforeUpsert = std::function<void(const Record&)>;
+// Called with each record read, just before it goes into the index;
+// `replaces` is false when the review keeps its own copy (see apply_file).
+using BeforeUpsert = std::function<void(const Record&, bool replaces)>;
+
+// How complete a source's records are, for choosing between two records with
+// one key: PubMed XML and ClinicalTrials.gov JSON (everything the database
+// has) above MEDLINE text and Europe PMC JSON (nearly everything) above the
+// reference-manager and database export formats (RIS, BibTeX, EndNote XML,
+// WoS, CSV: no MeSH, often no abstract structure or ids).
+int source_rank(const std::string& source);
 
 // Applies one stored file of a run to the index (records upserted with their
-// provenance, DeleteCitations applied). Counts into `report` when given.
+// provenance, DeleteCitations applied). A record whose key the index holds
+// already replaces it unless the indexed one comes from a richer source
+// (source_rank): a RIS copy of a PubMed record does not overwrite its MeSH
+// headings; a newer PubMed version does replace the older. Counts into
+// `report` when given (added, updated, kept).
 void apply_file(Index& index, const std::string& run, const std::string& run_dir,
                 const std::string& name, Format format, const ReaderOptions& options,
                 bool skip_bad, ImportReport* report,

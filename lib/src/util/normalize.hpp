@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include <litrev/record.hpp>
+
 namespace litrev {
 
 // ASCII letters lower-cased; every other byte unchanged.
@@ -15,5 +17,16 @@ std::string ascii_lower(std::string_view s);
 // Thérapie!" becomes "ketamine assisted therapie". Invalid UTF-8 bytes are
 // dropped. Never throws except std::bad_alloc.
 std::string match_key(std::string_view s);
+
+// ---------------------------------------------------------------------------
+// Identifiers. The one place their canonical forms are defined: every reader
+// stores, and dedup compares, what these return.
+
+// Decodes %XX escapes. An escape that is not two hex digits stays as it is;
+// when the decoded text would not be valid UTF-8 or would hold a NUL byte, `s`
+// comes back unchanged.
+std::string percent_decode(std::string_view s);
+
+// normalize_doi and normalize_wos_id are public: litrev/record.hpp.
 
 } // namespace litrev
