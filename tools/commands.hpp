@@ -34,5 +34,6 @@ Runner define_search(CLI::App& app);
 Runner define_show(CLI::App& app);
 Runner define_export(CLI::App& app);
 Runner define_dedup(CLI::App& app);
+Runner define_verify(CLI::App& app);
 
 } // namespace litrev::cli

@@ -30,6 +30,8 @@ const Command k_commands[] = {
     {"export", "Export the review's records as RIS, BibTeX, CSV or JSON Lines", &litrev::cli::define_export},
     {"dedup", "Duplicate clusters with explanations; confirm or split them (--input FILE.csv: evaluation)",
      &litrev::cli::define_dedup},
+    {"verify", "Check every ledger's hash chain; report damage or tampering by file and line",
+     &litrev::cli::define_verify},
 };
 
 const char* const k_exit_codes =

@@ -81,4 +81,17 @@ run litrev -C r dedup confirm "$a" "$b" --reviewer ../x
 expect_exit 2
 expect_eq "$(cat r/ledger/*.jsonl | sha256sum)" "$before"
 
+begin "verify: intact chains pass; an edited event is reported by file and line (exit 65)"
+run litrev -C r verify
+expect_exit 0
+expect_contains "$out" "3 events in 2 ledgers: every chain is intact"
+sed -i '1s/different reports/same report/' r/ledger/ana.jsonl
+run litrev -C r verify
+expect_exit 65
+expect_contains "$out" "r/ledger/ana.jsonl:2: the hash of the previous line does not match"
+printf '{"v":1,"seq":' >> r/ledger/ben.jsonl
+run litrev -C r verify
+expect_exit 65
+expect_contains "$out" "ben.jsonl:2: torn tail"
+
 done_testing
