@@ -224,13 +224,7 @@ Runner define_dedup(CLI::App& app) {
       if (verb != "confirm" && verb != "split") {
         throw UsageError("dedup: unknown action '" + verb + "' (expected confirm or split)");
       }
-      std::string reviewer = o->reviewer;
-      if (reviewer.empty() && std::getenv("LITREV_REVIEWER")) {
-        reviewer = std::getenv("LITREV_REVIEWER");
-      }
-      if (reviewer.empty()) {
-        throw UsageError("dedup " + verb + ": who decides? give --reviewer NAME or set LITREV_REVIEWER");
-      }
+      const std::string reviewer = reviewer_or_env(o->reviewer, "dedup " + verb);
       Review review(ctx.dir);
       const std::vector<std::string> keys(o->action.begin() + 1, o->action.end());
       const LedgerEvent e = review.decide_duplicates(reviewer, verb == "confirm", keys, o->note);

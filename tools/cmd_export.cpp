@@ -1,12 +1,7 @@
 // litrev export records --format ris|bibtex|csv|json [--where QUERY] [--output FILE]
-#include <fcntl.h>
-#include <unistd.h>
-
+// litrev export decisions --format csv|json [--state] [--output FILE]
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <iostream>
-#include <streambuf>
 
 #include <fmt/core.h>
 
@@ -14,121 +9,13 @@
 #include <litrev/export.hpp>
 #include <litrev/review.hpp>
 
+#include "atomic_output.hpp"
 #include "commands.hpp"
+#include "output.hpp"
 
 namespace litrev::cli {
 
 namespace {
-
-// An output buffer over a file descriptor, so that the file can be fsynced
-// before it is renamed into place.
-class FdBuf : public std::streambuf {
-public:
-  explicit FdBuf(int fd) : m_fd(fd) { setp(m_buf, m_buf + sizeof m_buf); }
-  ~FdBuf() override = default;
-
-protected:
-  int_type overflow(int_type c) override {
-    if (!drain()) {
-      return traits_type::eof();
-    }
-    if (!traits_type::eq_int_type(c, traits_type::eof())) {
-      *pptr() = traits_type::to_char_type(c);
-      pbump(1);
-    }
-    return traits_type::not_eof(c);
-  }
-  int sync() override { return drain() ? 0 : -1; }
-
-private:
-  bool drain() {
-    const char* p = pbase();
-    while (p < pptr()) {
-      const ssize_t n = ::write(m_fd, p, static_cast<std::size_t>(pptr() - p));
-      if (n < 0 && errno == EINTR) {
-        continue;
-      }
-      if (n <= 0) {
-        return false;
-      }
-      p += n;
-    }
-    setp(m_buf, m_buf + sizeof m_buf);
-    return true;
-  }
-
-  int m_fd;
-  char m_buf[1 << 16];
-};
-
-// The --output file: written under a temporary name in the same folder and
-// renamed over FILE only when complete, so FILE is never half-written; the
-// temporary file is removed when the export fails.
-class AtomicOutput {
-public:
-  explicit AtomicOutput(std::string path) : m_path(std::move(path)) {
-    const std::size_t slash = m_path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : m_path.substr(0, slash + 1);
-    const std::string name = slash == std::string::npos ? m_path : m_path.substr(slash + 1);
-    if (name.empty()) {
-      throw UsageError("--output " + m_path + ": not a file name");
-    }
-    for (int attempt = 0; m_fd < 0; ++attempt) {
-      m_tmp = fmt::format("{}.{}.litrev-{}-{}", slash == std::string::npos ? "" : dir, name, ::getpid(), attempt);
-      m_fd = ::open(m_tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (m_fd < 0 && (errno != EEXIST || attempt > 100)) {
-        throw IoError(m_path + ": cannot create: " + std::strerror(errno));
-      }
-    }
-    m_buf = std::make_unique<FdBuf>(m_fd);
-    m_stream = std::make_unique<std::ostream>(m_buf.get());
-  }
-
-  ~AtomicOutput() {
-    if (m_fd >= 0) {
-      ::close(m_fd);
-    }
-    if (!m_committed && !m_tmp.empty()) {
-      ::unlink(m_tmp.c_str());
-    }
-  }
-
-  AtomicOutput(const AtomicOutput&) = delete;
-  AtomicOutput& operator=(const AtomicOutput&) = delete;
-
-  std::ostream& stream() { return *m_stream; }
-
-  void commit() {
-    m_stream->flush();
-    if (!*m_stream || ::fsync(m_fd) != 0) {
-      throw IoError(m_path + ": cannot write: " + std::strerror(errno));
-    }
-    const int fd = m_fd;
-    m_fd = -1;
-    if (::close(fd) != 0) {
-      throw IoError(m_path + ": cannot write: " + std::strerror(errno));
-    }
-    if (::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
-      throw IoError(m_path + ": cannot replace: " + std::strerror(errno));
-    }
-    m_committed = true;
-    const std::size_t slash = m_path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : m_path.substr(0, slash);
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-      ::fsync(dfd); // the rename itself is durable only once the folder is
-      ::close(dfd);
-    }
-  }
-
-private:
-  std::string m_path;
-  std::string m_tmp;
-  int m_fd = -1;
-  bool m_committed = false;
-  std::unique_ptr<FdBuf> m_buf;
-  std::unique_ptr<std::ostream> m_stream;
-};
 
 // The keys of the records matching `query`, sorted. Searched a page at a
 // time so that only keys are kept.
@@ -148,6 +35,160 @@ std::vector<std::string> matching_keys(const Index& index, const std::string& qu
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   return keys;
+}
+
+struct DecisionsOpts {
+  std::string format;
+  bool state = false;
+  std::string output;
+};
+
+const char* const k_event_columns[] = {"actor", "seq", "ts", "type", "key", "stage", "decision", "reason",
+                                       "note", "retrieved"};
+
+std::vector<std::string> event_row(const LedgerEvent& e) {
+  auto str = [&](const char* name) {
+    auto it = e.payload.find(name);
+    return it != e.payload.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto retrieved = e.payload.find("retrieved");
+  return {e.actor,
+          std::to_string(e.seq),
+          e.ts,
+          e.type,
+          str("key"),
+          str("stage"),
+          str("decision"),
+          str("reason"),
+          str("note"),
+          retrieved != e.payload.end() && retrieved->is_boolean() ? (retrieved->get<bool>() ? "true" : "false") : ""};
+}
+
+nlohmann::json stage_json(const StageState& st) {
+  nlohmann::json votes = nlohmann::json::array();
+  for (const auto& [who, v] : st.votes) {
+    nlohmann::json j = {{"reviewer", who}, {"key", v.key}, {"decision", decision_name(v.decision)},
+                        {"ts", v.ts},       {"first", decision_name(v.first)}, {"revisions", v.revisions}};
+    if (!v.reason.empty()) {
+      j["reason"] = v.reason;
+    }
+    if (!v.note.empty()) {
+      j["note"] = v.note;
+    }
+    votes.push_back(std::move(j));
+  }
+  nlohmann::json j = {{"status", status_name(st.status)}, {"votes", votes}};
+  if (!st.reason.empty()) {
+    j["reason"] = st.reason;
+  }
+  if (!st.conflict.empty()) {
+    j["conflict"] = st.conflict;
+  }
+  if (st.resolution) {
+    j["resolution"] = {{"adjudicator", st.resolution->adjudicator},
+                       {"decision", decision_name(st.resolution->decision)},
+                       {"reason", st.resolution->reason},
+                       {"note", st.resolution->note},
+                       {"ts", st.resolution->ts}};
+  }
+  return j;
+}
+
+std::string votes_cell(const StageState& st) {
+  std::string out;
+  for (const auto& [who, v] : st.votes) {
+    out += (out.empty() ? "" : "; ") + who + ": " + decision_name(v.decision) +
+           (v.reason.empty() ? "" : " (" + v.reason + ")");
+  }
+  return out;
+}
+
+std::string resolution_cell(const StageState& st) {
+  if (!st.resolution) {
+    return {};
+  }
+  return st.resolution->adjudicator + ": " + decision_name(st.resolution->decision) +
+         (st.resolution->reason.empty() ? "" : " (" + st.resolution->reason + ")");
+}
+
+int export_decisions(Context& ctx, const DecisionsOpts& o) {
+  if (o.format != "csv" && o.format != "json") {
+    throw UsageError("--format " + o.format + ": expected csv or json");
+  }
+  Review review(ctx.dir);
+  std::vector<LedgerProblem> problems;
+  std::unique_ptr<AtomicOutput> file;
+  if (!o.output.empty()) {
+    file = std::make_unique<AtomicOutput>(o.output);
+  }
+  std::ostream& out = file ? file->stream() : std::cout;
+  std::uint64_t rows = 0;
+  if (!o.state) {
+    const LedgerRead ledger = Ledger(review.ledger_path()).read_all();
+    problems = ledger.problems;
+    if (o.format == "csv") {
+      out << csv_row(std::vector<std::string>(std::begin(k_event_columns), std::end(k_event_columns)));
+    }
+    for (const LedgerEvent& e : ledger.events) {
+      if (e.type.rfind("screen.", 0) != 0) {
+        continue;
+      }
+      ++rows;
+      if (o.format == "csv") {
+        out << csv_row(event_row(e));
+      } else {
+        out << nlohmann::json{{"actor", e.actor}, {"seq", e.seq},         {"ts", e.ts},
+                              {"type", e.type},   {"payload", e.payload}}
+                   .dump()
+            << "\n";
+      }
+    }
+  } else {
+    const ScreeningState state = review.screening(&problems);
+    if (o.format == "csv") {
+      out << csv_row({"key", "members", "ta_status", "ta_reason", "ta_votes", "ta_resolution", "retrieval",
+                      "ft_status", "ft_reason", "ft_votes", "ft_resolution"});
+    }
+    for (const auto& [key, members] : state.clusters) {
+      const RecordState* rs = state.find(key);
+      const RecordState empty;
+      const RecordState& r = rs ? *rs : empty;
+      const bool ft = r.ta.status == Status::included;
+      std::string retrieval;
+      if (r.retrieval) {
+        retrieval = r.retrieval->retrieved ? "retrieved" : "not retrieved (" + r.retrieval->reason + ")";
+      }
+      ++rows;
+      if (o.format == "csv") {
+        std::string all;
+        for (const auto& m : members) {
+          all += (all.empty() ? "" : " ") + m;
+        }
+        out << csv_row({key, all, status_name(r.ta.status), r.ta.reason, votes_cell(r.ta), resolution_cell(r.ta),
+                        retrieval, ft ? status_name(r.ft.status) : "", ft ? r.ft.reason : "",
+                        ft ? votes_cell(r.ft) : "", ft ? resolution_cell(r.ft) : ""});
+        continue;
+      }
+      nlohmann::json j = {{"key", key}, {"members", members}, {"title_abstract", stage_json(r.ta)}};
+      if (r.retrieval) {
+        j["retrieval"] = {{"retrieved", r.retrieval->retrieved}, {"reason", r.retrieval->reason},
+                          {"actor", r.retrieval->actor}, {"ts", r.retrieval->ts}};
+      }
+      if (ft) {
+        j["full_text"] = stage_json(r.ft);
+      }
+      out << j.dump() << "\n";
+    }
+  }
+  out.flush();
+  if (file) {
+    file->commit();
+    fmt::print("Wrote {} {} to {}\n", rows, o.state ? "records" : "events", o.output);
+  }
+  for (const LedgerProblem& p : problems) {
+    fmt::print(stderr, "litrev: warning: {}:{}: {} (run `litrev verify`)\n", p.file, p.line, p.problem);
+  }
+  return problems.empty() ? 0 : k_exit_data;
 }
 
 } // namespace
@@ -174,15 +215,29 @@ Runner define_export(CLI::App& app) {
                       "Write to FILE (complete or not at all: written aside, then renamed) "
                       "instead of standard output")
       ->option_text("FILE");
-  records->footer(
-      "Screening decisions and notes are not part of the export yet: the screening ledger "
-      "does not exist in this version, so there is nothing to include.");
-  return [o](Context& ctx) {
+  records->footer("Screening decisions are exported with `litrev export decisions`.");
+  CLI::App* decisions = app.add_subcommand(
+      "decisions", "Write every screening event, or (--state) the current screening state of every record");
+  auto d = std::make_shared<DecisionsOpts>();
+  decisions->add_option("--format", d->format, "csv or json (JSON Lines); columns in schemas/output.md")
+      ->required();
+  decisions->add_flag("--state", d->state,
+                      "The current state per record (statuses, votes, resolutions, retrieval) instead of the "
+                      "events");
+  decisions->add_option("--output,-o", d->output, "Write to FILE (complete or not at all) instead of standard output")
+      ->option_text("FILE");
+  return [o, d, decisions](Context& ctx) {
+    if (decisions->parsed()) {
+      return export_decisions(ctx, *d);
+    }
     const auto format = export_format_from_name(o->format);
     if (!format) {
       throw UsageError("--format " + o->format + ": expected one of ris, bibtex, csv, json");
     }
     Review review(ctx.dir);
+    if (!o->where.empty() && !review.sync_state()) {
+      fmt::print(stderr, "litrev: warning: the index is busy; status: and conflict: terms may be out of date\n");
+    }
     const Index index = review.open_index();
     if (index.size() == 0) {
       throw Error("the review has no records to export; import some first (litrev import FILE)");

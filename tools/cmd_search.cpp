@@ -27,6 +27,9 @@ Runner define_search(CLI::App& app) {
   return [o](Context& ctx) {
     check_format(o->format, {"text", "json", "csv"});
     Review review(ctx.dir);
+    if (!review.sync_state()) {
+      fmt::print(stderr, "litrev: warning: the index is busy; status: and conflict: terms may be out of date\n");
+    }
     const Index index = review.open_index();
     const SearchResult r = index.search(o->query, {o->offset, o->limit});
     if (o->format == "json") {

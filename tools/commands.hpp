@@ -35,5 +35,13 @@ Runner define_show(CLI::App& app);
 Runner define_export(CLI::App& app);
 Runner define_dedup(CLI::App& app);
 Runner define_verify(CLI::App& app);
+Runner define_screen(CLI::App& app);
+Runner define_decide(CLI::App& app);
+Runner define_resolve(CLI::App& app);
+Runner define_retrieval(CLI::App& app);
+Runner define_conflicts(CLI::App& app);
+Runner define_progress(CLI::App& app);
+Runner define_prisma(CLI::App& app);
+Runner define_agreement(CLI::App& app);
 
 } // namespace litrev::cli

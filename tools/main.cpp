@@ -32,6 +32,19 @@ const Command k_commands[] = {
      &litrev::cli::define_dedup},
     {"verify", "Check every ledger's hash chain; report damage or tampering by file and line",
      &litrev::cli::define_verify},
+    {"screen", "Screen records one at a time in the terminal (title-abstract or full text)",
+     &litrev::cli::define_screen},
+    {"decide", "Record a screening vote (include, exclude, maybe), or many from a CSV file",
+     &litrev::cli::define_decide},
+    {"conflicts", "Records the screeners disagree on, for an adjudicator", &litrev::cli::define_conflicts},
+    {"resolve", "An adjudicator's decision on a record in conflict", &litrev::cli::define_resolve},
+    {"retrieval", "Mark a record's full text as retrieved or not retrieved (with the reason)",
+     &litrev::cli::define_retrieval},
+    {"progress", "Screening progress per stage and reviewer", &litrev::cli::define_progress},
+    {"agreement", "Agreement between screeners: kappa with CI, PABAK, AC1, Fleiss' kappa; reasons at full text",
+     &litrev::cli::define_agreement},
+    {"prisma", "The PRISMA 2020 flow diagram, computed from the review (md, json, csv, svg; --explain BOX)",
+     &litrev::cli::define_prisma},
 };
 
 const char* const k_exit_codes =

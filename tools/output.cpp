@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include <cstdlib>
+
 #include <litrev/error.hpp>
 
 namespace litrev::cli {
@@ -82,6 +84,25 @@ void check_format(const std::string& format, const std::vector<std::string>& all
     list += (list.empty() ? "" : ", ") + a;
   }
   throw UsageError("--format " + format + ": expected one of " + list);
+}
+
+std::string reviewer_or_env(const std::string& given, const std::string& command) {
+  if (!given.empty()) {
+    return given;
+  }
+  const char* env = std::getenv("LITREV_REVIEWER");
+  if (env && *env) {
+    return env;
+  }
+  throw UsageError(command + ": who decides? give --reviewer NAME or set LITREV_REVIEWER");
+}
+
+Stage stage_option(const std::string& value) {
+  const auto stage = stage_from_name(value);
+  if (!stage) {
+    throw UsageError("--stage: '" + value + "' is not a stage (ta, ft, title-abstract, full-text)");
+  }
+  return *stage;
 }
 
 } // namespace litrev::cli

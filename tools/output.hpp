@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <litrev/index.hpp>
+#include <litrev/protocol.hpp>
 #include <litrev/record.hpp>
 
 namespace litrev::cli {
@@ -22,6 +23,13 @@ std::string journal_short(const Record& r);
 // The main fields of a record, for lists (search hits): schemas/output.md
 // "search".
 nlohmann::json record_summary(const Record& r);
+
+// The reviewer: `given` (--reviewer), else $LITREV_REVIEWER. Throws
+// UsageError naming `command` when neither is set.
+std::string reviewer_or_env(const std::string& given, const std::string& command);
+
+// A stage from --stage (ta, ft, title-abstract, full-text); throws UsageError.
+Stage stage_option(const std::string& value);
 
 // Validates the --format value against `allowed`; throws UsageError.
 void check_format(const std::string& format, const std::vector<std::string>& allowed);

@@ -180,10 +180,10 @@ expect_exit 1
 expect_contains "$err" "no records"
 expect_eq "$out" ""
 
-begin "help says that decisions and notes are not exported yet"
+begin "help points to where decisions are exported"
 run litrev export records --help
 expect_exit 0
-expect_contains "$out" "decisions and notes are not part of the export yet"
+expect_contains "$out" "litrev export decisions"
 
 begin "re-importing an export into the review keeps the richer PubMed records"
 litrev init rich >/dev/null

@@ -95,6 +95,21 @@ public:
   // The record with `key`, or nothing.
   std::optional<Record> get(const std::string& key) const;
 
+  // The index's revision: it changes with every commit (Xapian's revision
+  // number), so a stored revision tells whether anything was written since.
+  std::uint64_t revision() const;
+
+  // The values of boolean field `field` ("status", "conflict", ...) on the
+  // record with `key`, as indexed (lower-case); empty when there is no such
+  // record. Throws IndexError for a field that is not boolean.
+  std::vector<std::string> field_terms(const std::string& key, const std::string& field) const;
+
+  // Replaces the values of boolean field `field` on the record with `key` by
+  // `values` (lower-cased), leaving the rest of the record alone. Returns
+  // false when there is no such record. Write mode only. Re-importing a
+  // record (upsert) drops these terms: Review::sync_state() puts them back.
+  bool set_field_terms(const std::string& key, const std::string& field, const std::vector<std::string>& values);
+
   // Every key in the index, sorted.
   std::vector<std::string> keys() const;
 

@@ -3,7 +3,7 @@
 //   litrev.json        the protocol (schemas/litrev.schema.json)
 //   sources/<run-id>/  one folder per import or fetch: the raw files byte for
 //                      byte and manifest.json (schemas/manifest.schema.json)
-//   ledger/            append-only decision logs (later issues)
+//   ledger/            append-only decision logs, one per person (ledger.hpp)
 //   index/             the Xapian index, derived from sources/ and ledger/;
 //                      created by the first import
 //
@@ -27,6 +27,9 @@
 #include <litrev/http.hpp>
 #include <litrev/index.hpp>
 #include <litrev/ledger.hpp>
+#include <litrev/prisma.hpp>
+#include <litrev/protocol.hpp>
+#include <litrev/screening.hpp>
 #include <litrev/sources.hpp>
 
 namespace litrev {
@@ -192,6 +195,51 @@ struct ReviewDedup {
   std::vector<LedgerProblem> ledger_problems; // damage found reading the ledgers
 };
 
+// One screening vote or decision to record (Review::decide, resolve).
+struct DecisionInput {
+  std::string key;
+  Stage stage = Stage::title_abstract;
+  Decision decision = Decision::include;
+  std::string reason;
+  std::string note;
+};
+
+// Reads votes for decide_all() from a CSV file with a header row naming the
+// columns key, decision (include, exclude, maybe), and optionally reason,
+// note and stage (title-abstract/ta or full-text/ft; `stage` when the column
+// is absent or the cell empty). Column names are case-insensitive; other
+// columns are ignored. Throws DataError naming the file, the line and what is
+// wrong (no key or decision column, an unknown decision or stage, an empty
+// key, a row with too few fields, a quote left open at the end), IoError
+// when the file cannot be read.
+std::vector<DecisionInput> read_decisions_csv(const std::string& path, Stage stage);
+
+// A record's place in one reviewer's screening queue.
+struct QueueItem {
+  std::string key;          // the cluster's first key
+  std::vector<std::string> members; // every key of the cluster (the first is `key`)
+  std::optional<Vote> mine; // the reviewer's own latest vote, if any
+};
+
+// Orders for a screening queue.
+enum class QueueOrder { key, random };
+
+struct ReviewerProgress {
+  std::string reviewer;
+  Stage stage = Stage::title_abstract;
+  std::uint64_t done = 0;      // records of the stage this reviewer voted on
+  std::uint64_t remaining = 0; // records of the stage still waiting for this reviewer's vote
+  std::uint64_t conflicts = 0; // of this reviewer's records, in conflict now
+};
+
+struct StageProgress {
+  Stage stage = Stage::title_abstract;
+  std::uint64_t records = 0;   // records (clusters) at this stage
+  std::map<Status, std::uint64_t> by_status;
+  std::uint64_t not_retrieved = 0; // full text: reports not retrieved (not in `records`)
+  std::vector<ReviewerProgress> reviewers;
+};
+
 struct RebuildReport {
   std::size_t runs = 0;
   std::uint64_t records = 0; // records in the new index
@@ -265,6 +313,75 @@ public:
                                 const std::string& note = {}, const std::string& now = {});
 
   std::string ledger_path() const;
+
+  // The protocol (litrev.json). Throws DataError naming the file and field
+  // when it is not a valid protocol (parse_protocol()).
+  Protocol protocol() const;
+
+  // The review's screening state: every actor's ledger folded (screening.hpp)
+  // over the reference clusters (deduplicate()). `problems`, when given,
+  // receives the ledgers' damage (Ledger::read_all). Throws as
+  // deduplicate() does.
+  ScreeningState screening(std::vector<LedgerProblem>* problems = nullptr) const;
+
+  // The records (clusters) that belong to `stage`: every cluster at
+  // title-abstract; at full text, those included at title-abstract whose
+  // report was not marked not retrieved. In key order. `state` is the
+  // current screening state (screening()).
+  std::vector<std::string> stage_records(Stage stage, const ScreeningState& state) const;
+
+  // `reviewer`'s queue at `stage`: the stage's records they have not voted on
+  // (and, with `include_done`, those they have, each with their own vote
+  // only — other screeners' votes are never shown to a screener), by key or
+  // in a random order fixed by `seed`. Throws UsageError for a stage the
+  // protocol does not have.
+  std::vector<QueueItem> queue(const std::string& reviewer, Stage stage, QueueOrder order,
+                               std::uint64_t seed, bool include_done) const;
+
+  // Records `actor`'s vote ("screen.decision"). Checks, before anything is
+  // written: the actor is a reviewer in the protocol (when it lists any); the
+  // stage is in the protocol; the key is in the review; at full text, the
+  // record was included at title-abstract and its report not marked not
+  // retrieved; an exclusion carries a reason when the stage requires one, and
+  // the reason is one of the stage's reasons. Throws UsageError naming what
+  // is wrong; IoError from the ledger.
+  LedgerEvent decide(const std::string& actor, const DecisionInput& input, const std::string& now = {});
+
+  // decide() for many votes: every one is checked first, and nothing is
+  // written unless all pass (the UsageError names the first failing item by
+  // its position, 1-based, in `inputs`). Returns the events written.
+  std::vector<LedgerEvent> decide_all(const std::string& actor, const std::vector<DecisionInput>& inputs,
+                                      const std::string& now = {});
+
+  // Records an adjudicator's decision on a record ("screen.resolve"):
+  // include or exclude (with a reason as decide() requires). Throws
+  // UsageError when `actor` is not an adjudicator in the protocol, the
+  // decision is maybe, or as decide() does.
+  LedgerEvent resolve(const std::string& actor, const DecisionInput& input, const std::string& now = {});
+
+  // Records whether the full text of an included record was retrieved
+  // ("screen.retrieval"); `reason` is required when it was not. Throws
+  // UsageError when the record was not included at title-abstract.
+  LedgerEvent set_retrieval(const std::string& actor, const std::string& key, bool retrieved,
+                            const std::string& reason, const std::string& now = {});
+
+  // A note on a record without a vote ("screen.note").
+  LedgerEvent add_note(const std::string& actor, const std::string& key, Stage stage, const std::string& note,
+                       const std::string& now = {});
+
+  // Progress per stage and reviewer (screeners in the protocol, and anyone
+  // who voted).
+  std::vector<StageProgress> progress(const ScreeningState& state) const;
+
+  // The PRISMA 2020 flow from the manifests (records identified per
+  // database), the reference clusters and the screening state (prisma.hpp).
+  PrismaFlow prisma(const ScreeningState& state) const;
+
+  // Brings the index's state terms (status:ta-included, conflict:ft, ...)
+  // up to date with the ledgers, when they changed since the last time.
+  // Returns false, changing nothing, when another process holds the index's
+  // write lock. Throws IndexError as open_index() does.
+  bool sync_state() const;
 
   // Recreates index/ from sources/ (in run order), so that it answers as it
   // did before. Builds into a new folder and swaps it in at the end.

@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cstddef>
-#include <filesystem>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -15,7 +14,6 @@
 
 #include "formats/csv_table.hpp"
 #include "formats/names.hpp"
-#include "formats/text_input.hpp"
 #include "util/normalize.hpp"
 
 namespace litrev {
@@ -97,35 +95,13 @@ void read_dedup_csv(const std::string& path,
                     const std::function<void(std::string record_id, const Record& record)>& sink) {
   // As `litrev import` does: a path that is not a readable file is bad
   // input (65), named; a failure while reading is an I/O error (74).
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (!std::filesystem::exists(status)) {
-    throw DataError(path, 0, "no such file");
-  }
-  if (std::filesystem::is_directory(status)) {
-    throw DataError(path, 0, "is a directory, not a CSV file");
-  }
-  TextInput in(path, path);
-  std::string line;
-  std::uint64_t header_line = 0;
-  while (in.next_line(line)) {
-    if (!trimmed(line).empty()) {
-      header_line = in.line_number();
-      break;
-    }
-  }
-  if (header_line == 0) {
+  csv_table::CsvFile in(path, k_max_row_bytes);
+  std::vector<std::string> header;
+  if (!in.next(header)) {
     throw DataError(path, 0, "the file is empty: expected a header row naming columns such as record_id, "
                              "author, title, year, journal, volume, number, pages, doi, abstract, isbn");
   }
-  const char delimiter = csv_table::detect_delimiter(line);
-  csv_table::RowParser parser(delimiter, delimiter != '\t');
-  while (!parser.feed(line)) {
-    if (!in.next_line(line) || parser.size() > (1U << 20)) {
-      throw DataError(path, header_line, "the header row has a quote that is never closed");
-    }
-  }
-  std::vector<std::string> header = parser.take();
+  const std::uint64_t header_line = in.line();
   std::array<long, c_columns> col;
   col.fill(-1);
   bool any = false;
@@ -154,31 +130,9 @@ void read_dedup_csv(const std::string& path,
 
   std::unordered_set<std::string> seen_ids;
   std::uint64_t row_number = 0;
-  for (;;) {
-    std::uint64_t start = 0;
-    bool have = false;
-    while (in.next_line(line)) {
-      if (start == 0) {
-        if (trimmed(line).empty()) {
-          continue; // blank lines between rows
-        }
-        start = in.line_number();
-      }
-      if (parser.feed(line)) {
-        have = true;
-        break;
-      }
-      if (parser.size() > k_max_row_bytes) {
-        throw DataError(path, start, "the row is longer than 64 MiB (a quote that is never closed?)");
-      }
-    }
-    if (!have) {
-      if (start != 0) {
-        throw DataError(path, start, "the file ends inside a quoted field of the row starting here");
-      }
-      break;
-    }
-    const std::vector<std::string> fields = parser.take();
+  std::vector<std::string> fields;
+  while (in.next(fields)) {
+    const std::uint64_t start = in.line();
     ++row_number;
     if (fields.size() > header.size()) {
       for (std::size_t i = header.size(); i < fields.size(); ++i) {

@@ -1,6 +1,12 @@
 // Delimited-text row splitting (see csv_table.hpp for the dialect).
 #include "formats/csv_table.hpp"
 
+#include <filesystem>
+
+#include <litrev/error.hpp>
+
+#include "formats/text_input.hpp"
+
 namespace litrev::csv_table {
 
 bool RowParser::feed(std::string_view line) {
@@ -128,6 +134,54 @@ std::vector<std::vector<std::string>> parse_rows(std::string_view text, char del
     }
   }
   return rows;
+}
+
+struct CsvFile::Input {
+  explicit Input(const std::string& path) : text(path, path) {}
+  TextInput text;
+};
+
+CsvFile::CsvFile(const std::string& path, std::size_t max_row_bytes) : m_path(path), m_max(max_row_bytes) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    throw DataError(path, 0, "no such file");
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw DataError(path, 0, "is a directory, not a CSV file");
+  }
+  m_in = std::make_unique<Input>(path);
+}
+
+CsvFile::~CsvFile() = default;
+
+bool CsvFile::next(std::vector<std::string>& fields) {
+  std::string line;
+  m_start = 0;
+  while (m_in->text.next_line(line)) {
+    if (m_start == 0) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) {
+        continue; // blank lines between rows
+      }
+      m_start = m_in->text.line_number();
+      if (!m_parser) {
+        m_delimiter = detect_delimiter(line);
+        m_parser = std::make_unique<RowParser>(m_delimiter, m_delimiter != '\t');
+      }
+    }
+    if (m_parser->feed(line)) {
+      fields = m_parser->take();
+      return true;
+    }
+    if (m_parser->size() > m_max) {
+      throw DataError(m_path, m_start, "the row is longer than " + std::to_string(m_max >> 20) +
+                                           " MiB (a quote that is never closed?)");
+    }
+  }
+  if (m_start != 0) {
+    throw DataError(m_path, m_start, "the file ends inside a quoted field of the row starting here");
+  }
+  return false;
 }
 
 } // namespace litrev::csv_table

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,5 +64,38 @@ char detect_delimiter(std::string_view header_line);
 // have been cut inside it (`complete` false) and the row is left open.
 std::vector<std::vector<std::string>> parse_rows(std::string_view text, char delimiter, std::size_t max_rows,
                                                  bool complete);
+
+// A small delimited file (a table a person made: dedup sets, outcome data,
+// decisions) read row by row: encodings and BOM as TextInput reads them,
+// the delimiter detected from the first non-blank line, blank lines between
+// rows skipped, quoted fields across lines.
+class CsvFile {
+public:
+  // Opens `path`. Throws DataError(path, 0, ...) when it does not exist or
+  // is a directory, IoError when it cannot be read.
+  CsvFile(const std::string& path, std::size_t max_row_bytes);
+  ~CsvFile();
+  CsvFile(const CsvFile&) = delete;
+  CsvFile& operator=(const CsvFile&) = delete;
+
+  // Reads the next row (the first is usually the header). Returns false at
+  // the end of the file. Throws DataError(path, line the row starts on, ...)
+  // when the file ends inside a quoted field or a row grows past
+  // `max_row_bytes` (a quote never closed).
+  bool next(std::vector<std::string>& fields);
+
+  // The 1-based line the last row started on (0 before the first).
+  std::uint64_t line() const noexcept { return m_start; }
+  char delimiter() const noexcept { return m_delimiter; }
+
+private:
+  struct Input;
+  std::string m_path;
+  std::size_t m_max;
+  std::unique_ptr<Input> m_in;
+  std::unique_ptr<RowParser> m_parser;
+  char m_delimiter = ',';
+  std::uint64_t m_start = 0;
+};
 
 } // namespace litrev::csv_table

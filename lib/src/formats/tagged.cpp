@@ -9,6 +9,8 @@
 #include <array>
 #include <cstring>
 
+#include <litrev/utf8.hpp>
+
 #include "util/text.hpp"
 
 namespace litrev {
@@ -29,23 +31,6 @@ std::string lowered(std::string_view s) {
   return out;
 }
 
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 int hex_value(char c) noexcept {
   if (is_digit(c)) {
@@ -225,7 +210,7 @@ std::string decode_entities(std::string_view s) {
         }
       }
       if (ok && cp != 0 && is_xml_char(cp)) {
-        append_utf8(out, cp);
+        append_utf8(out, static_cast<char32_t>(cp));
         done = true;
       }
     } else {
@@ -1033,7 +1018,7 @@ std::string sniff_text(std::string_view head) {
     if (unit >= 0xD800 && unit <= 0xDFFF) {
       out += '?'; // enough for sniffing: tags are ASCII
     } else {
-      append_utf8(out, unit);
+      append_utf8(out, static_cast<char32_t>(unit));
     }
   }
   return out;

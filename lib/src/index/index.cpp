@@ -16,6 +16,8 @@
 // words as written and single words match their stems too.
 #include <litrev/index.hpp>
 
+#include <cctype>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -102,6 +104,8 @@ const std::vector<IndexField>& index_schema() {
       {"doi", "XDOI", K::boolean, -1, "DOI, case-insensitive"},
       {"key", "Q", K::boolean, -1, "record key (pmid:31230464, doi:10.1000/x)"},
       {"year", "XY", K::boolean, -1, "publication year (year:2019)"},
+      {"status", "XST", K::boolean, -1, "screening status per stage (status:ta-included, status:ft-conflict)"},
+      {"conflict", "XCF", K::boolean, -1, "stages with unresolved disagreement (conflict:ta, conflict:ft)"},
       {"year", "", K::range, static_cast<int>(k_slot_year), "publication years (year:2010..2020, year:..1999)"},
   };
   return k_schema;
@@ -288,7 +292,8 @@ SearchResult Index::search(const std::string& query, const SearchOptions& option
         qp.add_boolean_prefix(f.name, (new LowerBooleanProcessor(f.prefix))->release());
       } else if (std::string(f.name) == "key") {
         qp.add_boolean_prefix(f.name, (new KeyProcessor())->release());
-      } else if (std::string(f.name) == "lang") {
+      } else if (std::string(f.name) == "lang" || std::string(f.name) == "status" ||
+                 std::string(f.name) == "conflict") {
         qp.add_boolean_prefix(f.name, (new LowerBooleanProcessor(f.prefix))->release());
       } else {
         qp.add_boolean_prefix(f.name, f.prefix);
@@ -331,6 +336,86 @@ SearchResult Index::search(const std::string& query, const SearchOptions& option
     throw IndexError(m_impl->path + ": search failed: " + e.get_description());
   }
   return result;
+}
+
+std::uint64_t Index::revision() const {
+  try {
+    return m_impl->db.get_revision();
+  } catch (const Xapian::Error& e) {
+    throw IndexError(m_impl->path + ": " + e.get_description());
+  }
+}
+
+namespace {
+
+const char* boolean_prefix(const std::string& field) {
+  for (const auto& f : index_schema()) {
+    if (f.kind == IndexField::Kind::boolean && field == f.name) {
+      return f.prefix;
+    }
+  }
+  throw IndexError("no boolean index field \"" + field + "\"");
+}
+
+std::vector<std::string> prefixed_terms(const Xapian::Document& doc, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    t.skip_to(prefix);
+    if (t == doc.termlist_end() || (*t).compare(0, prefix.size(), prefix) != 0) {
+      break;
+    }
+    std::string term = *t;
+    // Another field's prefix can extend this one (XY vs XYZ): values here
+    // are lower-case, so an upper-case letter after the prefix is not ours.
+    if (term.size() > prefix.size() && std::isupper(static_cast<unsigned char>(term[prefix.size()]))) {
+      continue;
+    }
+    out.push_back(term.substr(prefix.size()));
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<std::string> Index::field_terms(const std::string& key, const std::string& field) const {
+  const std::string prefix = boolean_prefix(field);
+  const std::string id = bounded_term("Q", key);
+  try {
+    Xapian::PostingIterator p = m_impl->db.postlist_begin(id);
+    if (p == m_impl->db.postlist_end(id)) {
+      return {};
+    }
+    return prefixed_terms(m_impl->db.get_document(*p), prefix);
+  } catch (const Xapian::Error& e) {
+    throw IndexError(m_impl->path + ": reading " + key + ": " + e.get_description());
+  }
+}
+
+bool Index::set_field_terms(const std::string& key, const std::string& field,
+                            const std::vector<std::string>& values) {
+  if (!m_impl->wdb) {
+    throw IndexError(m_impl->path + ": index opened read-only");
+  }
+  const std::string prefix = boolean_prefix(field);
+  const std::string id = bounded_term("Q", key);
+  try {
+    Xapian::PostingIterator p = m_impl->wdb->postlist_begin(id);
+    if (p == m_impl->wdb->postlist_end(id)) {
+      return false;
+    }
+    const Xapian::docid docid = *p;
+    Xapian::Document doc = m_impl->wdb->get_document(docid);
+    for (const std::string& old : prefixed_terms(doc, prefix)) {
+      doc.remove_term(prefix + old);
+    }
+    for (const std::string& v : values) {
+      doc.add_boolean_term(bounded_term(prefix, ascii_lower(v)));
+    }
+    m_impl->wdb->replace_document(docid, doc);
+    return true;
+  } catch (const Xapian::Error& e) {
+    throw IndexError(m_impl->path + ": updating " + key + ": " + e.get_description());
+  }
 }
 
 bool Index::contains(const std::string& key) const {

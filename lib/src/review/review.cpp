@@ -30,24 +30,6 @@ using namespace runs;
 
 namespace {
 
-json default_protocol(const std::string& title) {
-  return json{
-      {"litrev_version", version()},
-      {"title", title},
-      {"question",
-       {{"population", ""}, {"intervention", ""}, {"comparison", ""}, {"outcomes", ""}}},
-      {"eligibility", {{"include", json::array()}, {"exclude", json::array()}}},
-      {"stages", json::array({"title-abstract", "full-text"})},
-      {"reviewers", json::array()},
-      {"exclusion_reasons",
-       json::array({"wrong population", "wrong intervention", "wrong comparator",
-                    "wrong outcomes", "wrong study design", "wrong publication type",
-                    "duplicate", "not retrievable"})},
-      {"outcomes", json::array()},
-      {"rob_tools", {{"randomised", "rob2"}, {"non-randomised", "robins-i"}}},
-  };
-}
-
 // One new file on its way into a run: what the check pass found.
 struct Pending {
   ImportedFile info;
@@ -75,7 +57,7 @@ void Review::init(const std::string& dir, const std::string& title) {
   } catch (const fs::filesystem_error& e) {
     throw IoError(dir + ": " + e.code().message());
   }
-  write_file_atomic((root / k_protocol).string(), default_protocol(title).dump(2) + "\n");
+  write_file_atomic((root / k_protocol).string(), example_protocol(title, version()).dump(2) + "\n");
   // No index yet: the first import creates it. Committing an empty Xapian
   // database in one session and adding documents in a later one leaves
   // 1.4.22's document-data table uncompressed (measured: the whole index 31%
