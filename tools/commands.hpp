@@ -35,6 +35,7 @@ Runner define_show(CLI::App& app);
 Runner define_export(CLI::App& app);
 Runner define_dedup(CLI::App& app);
 Runner define_verify(CLI::App& app);
+Runner define_meta(CLI::App& app);
 Runner define_screen(CLI::App& app);
 Runner define_decide(CLI::App& app);
 Runner define_resolve(CLI::App& app);

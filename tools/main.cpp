@@ -32,6 +32,7 @@ const Command k_commands[] = {
      &litrev::cli::define_dedup},
     {"verify", "Check every ledger's hash chain; report damage or tampering by file and line",
      &litrev::cli::define_verify},
+    {"meta", "Pool one outcome's study data (CSV) as metafor does: effect sizes, models, tests", &litrev::cli::define_meta},
     {"screen", "Screen records one at a time in the terminal (title-abstract or full text)",
      &litrev::cli::define_screen},
     {"decide", "Record a screening vote (include, exclude, maybe), or many from a CSV file",

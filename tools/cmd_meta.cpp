@@ -1,0 +1,304 @@
+// litrev meta DATA.csv --measure RR|OR|RD|MD|SMD --method FE|MH|PETO|DL|REML|PM|ML
+//             [--test z|knha] [--by COLUMN] [--smd revman] [--level 0.95] [--format text|json]
+//
+// Pools one outcome's study data the way metafor does (litrev/evidence.hpp)
+// and prints the pooled estimate with its CI, heterogeneity (tau², I², H², Q)
+// with Q-profile CIs, the prediction interval, each study's effect size and
+// weight, subgroups with the test for subgroup differences (--by),
+// leave-one-out and the small-study tests. No review directory is needed.
+// The JSON shape is documented in schemas/output.md ("litrev meta").
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <litrev/error.hpp>
+#include <litrev/evidence.hpp>
+
+#include "commands.hpp"
+#include "output.hpp"
+
+namespace litrev::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// A number, or null when it does not exist (NaN) or is infinite.
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+bool is_ratio(const MetaFit& f) { return is_ratio_measure(f.measure); }
+
+json fit_json(const MetaFit& f) {
+  json j;
+  j["k"] = f.k;
+  j["estimate"] = number(f.estimate);
+  j["se"] = number(f.se);
+  j["zval"] = number(f.zval);
+  j["df"] = number(f.df);
+  j["pval"] = number(f.pval);
+  j["ci_lb"] = number(f.ci_lb);
+  j["ci_ub"] = number(f.ci_ub);
+  j["pi_lb"] = number(f.pi_lb);
+  j["pi_ub"] = number(f.pi_ub);
+  j["tau2"] = number(f.tau2);
+  j["se_tau2"] = number(f.se_tau2);
+  j["tau2_ci_lb"] = number(f.tau2_ci_lb);
+  j["tau2_ci_ub"] = number(f.tau2_ci_ub);
+  j["tau2_ci_lb_sign"] = f.tau2_ci_lb_sign;
+  j["tau2_ci_ub_sign"] = f.tau2_ci_ub_sign;
+  j["i2"] = number(f.i2);
+  j["i2_ci_lb"] = number(f.i2_ci_lb);
+  j["i2_ci_ub"] = number(f.i2_ci_ub);
+  j["h2"] = number(f.h2);
+  j["q"] = number(f.q);
+  j["q_df"] = f.q_df;
+  j["q_pval"] = number(f.q_pval);
+  if (is_ratio(f)) {
+    j["exp_estimate"] = number(std::exp(f.estimate));
+    j["exp_ci_lb"] = number(std::exp(f.ci_lb));
+    j["exp_ci_ub"] = number(std::exp(f.ci_ub));
+    j["exp_pi_lb"] = number(std::exp(f.pi_lb));
+    j["exp_pi_ub"] = number(std::exp(f.pi_ub));
+  }
+  json studies = json::array();
+  for (const StudyResult& s : f.studies) {
+    studies.push_back({{"study", s.study}, {"yi", number(s.yi)}, {"vi", number(s.vi)}, {"weight", number(s.weight)}});
+  }
+  j["studies"] = std::move(studies);
+  return j;
+}
+
+json egger_json(const EggerTest& e) {
+  return {{"zval", number(e.zval)},           {"pval", number(e.pval)},
+          {"df", number(e.df)},               {"limit_estimate", number(e.limit_estimate)},
+          {"limit_ci_lb", number(e.limit_ci_lb)}, {"limit_ci_ub", number(e.limit_ci_ub)}};
+}
+
+json analysis_json(const MetaAnalysis& a, const MetaOptions& o, const std::string& path) {
+  json j;
+  j["file"] = path;
+  j["measure"] = effect_measure_name(o.measure);
+  j["scale"] = is_ratio_measure(o.measure) ? "log" : "raw";
+  j["method"] = pool_method_name(o.method);
+  j["test"] = pool_test_name(a.overall.test);
+  j["level"] = o.level;
+  if (o.measure == EffectMeasure::smd) {
+    j["smd_correction"] = o.smd == SmdCorrection::exact ? "exact" : "revman";
+  }
+  j.update(fit_json(a.overall));
+  if (!o.by.empty()) {
+    j["by"] = o.by;
+    json groups = json::array();
+    for (const Subgroup& s : a.subgroups) {
+      json g = fit_json(s.fit);
+      g["name"] = s.name;
+      groups.push_back(std::move(g));
+    }
+    j["subgroups"] = std::move(groups);
+    j["subgroup_test"] = a.subgroup_test ? json{{"q", number(a.subgroup_test->q)},
+                                                {"df", a.subgroup_test->df},
+                                                {"pval", number(a.subgroup_test->pval)}}
+                                         : json(nullptr);
+  }
+  json l1o = json::array();
+  for (const LeaveOneOut& l : a.leave_one_out) {
+    l1o.push_back({{"omitted", l.omitted},  {"estimate", number(l.estimate)}, {"se", number(l.se)},
+                   {"zval", number(l.zval)}, {"pval", number(l.pval)},        {"ci_lb", number(l.ci_lb)},
+                   {"ci_ub", number(l.ci_ub)}, {"q", number(l.q)},            {"q_pval", number(l.q_pval)},
+                   {"tau2", number(l.tau2)}, {"i2", number(l.i2)},            {"h2", number(l.h2)}});
+  }
+  j["leave_one_out"] = std::move(l1o);
+  j["egger"] = a.egger ? egger_json(*a.egger) : json(nullptr);
+  j["egger_classic"] = a.egger_classic ? egger_json(*a.egger_classic) : json(nullptr);
+  j["begg"] = a.begg ? json{{"tau", number(a.begg->tau)}, {"pval", number(a.begg->pval)}, {"exact", a.begg->exact}}
+                     : json(nullptr);
+  j["warnings"] = a.warnings;
+  return j;
+}
+
+// Numbers for people: 4 decimals, or scientific notation when tiny.
+std::string f4(double v) {
+  if (!std::isfinite(v)) {
+    return "NA";
+  }
+  if (v != 0 && std::fabs(v) < 1e-4) {
+    return fmt::format("{:.3e}", v);
+  }
+  return fmt::format("{:.4f}", v);
+}
+
+std::string pfmt(double p) {
+  if (!std::isfinite(p)) {
+    return "NA";
+  }
+  return p < 0.0001 ? "<.0001" : fmt::format("{:.4f}", p);
+}
+
+const char* model_name(const MetaFit& f) {
+  switch (f.method) {
+  case PoolMethod::fe:
+    return "Fixed-effect (inverse variance)";
+  case PoolMethod::mh:
+    return "Fixed-effect (Mantel-Haenszel)";
+  case PoolMethod::peto:
+    return "Fixed-effect (Peto)";
+  default:
+    return "Random-effects";
+  }
+}
+
+void print_fit(const MetaFit& f, int level_pct, const std::string& indent) {
+  const bool re = f.method != PoolMethod::fe && f.method != PoolMethod::mh && f.method != PoolMethod::peto;
+  fmt::print("{}{} model, k = {}", indent, model_name(f), f.k);
+  if (re) {
+    fmt::print(", tau² estimator {}", pool_method_name(f.method));
+  }
+  if (f.test == PoolTest::knha) {
+    fmt::print(", Hartung-Knapp t test on {} df", f.df);
+  }
+  fmt::print("\n");
+  if (re) {
+    fmt::print("{}tau² = {} (SE {}; {}% CI {}{} to {}{}), tau = {}\n", indent, f4(f.tau2), f4(f.se_tau2),
+               level_pct, f.tau2_ci_lb_sign, f4(f.tau2_ci_lb), f.tau2_ci_ub_sign, f4(f.tau2_ci_ub),
+               f4(std::sqrt(f.tau2)));
+    fmt::print("{}I² = {}% ({}% CI {}{} to {}{}), H² = {}\n", indent, fmt::format("{:.2f}", f.i2), level_pct,
+               f.tau2_ci_lb_sign, fmt::format("{:.2f}", f.i2_ci_lb), f.tau2_ci_ub_sign,
+               fmt::format("{:.2f}", f.i2_ci_ub), f4(f.h2));
+    if (f.tau2_ci_ub_sign == ">") {
+      fmt::print("{}(\">\": the Q-profile bound lies beyond the searched range; the CI is wider)\n", indent);
+    }
+  } else {
+    fmt::print("{}I² = {}%, H² = {}\n", indent, fmt::format("{:.2f}", f.i2), f4(f.h2));
+  }
+  fmt::print("{}Q({} df) = {}, p = {}\n", indent, f.q_df, f4(f.q), pfmt(f.q_pval));
+  const char* stat = f.test == PoolTest::knha ? "t" : "z";
+  fmt::print("{}estimate {}, SE {}, {} = {}, p = {}, {}% CI {} to {}\n", indent, f4(f.estimate), f4(f.se), stat,
+             f4(f.zval), pfmt(f.pval), level_pct, f4(f.ci_lb), f4(f.ci_ub));
+  if (std::isfinite(f.pi_lb)) {
+    fmt::print("{}{}% prediction interval {} to {}\n", indent, level_pct, f4(f.pi_lb), f4(f.pi_ub));
+  }
+  if (is_ratio(f)) {
+    fmt::print("{}{} {} ({}% CI {} to {})", indent, effect_measure_name(f.measure), f4(std::exp(f.estimate)),
+               level_pct, f4(std::exp(f.ci_lb)), f4(std::exp(f.ci_ub)));
+    if (std::isfinite(f.pi_lb)) {
+      fmt::print("; prediction interval {} to {}", f4(std::exp(f.pi_lb)), f4(std::exp(f.pi_ub)));
+    }
+    fmt::print("\n");
+  }
+}
+
+void print_text(const MetaAnalysis& a, const MetaOptions& o, const std::string& path) {
+  const int pct = static_cast<int>(std::lround(o.level * 100));
+  fmt::print("{}: {}{}\n\n", path, effect_measure_name(o.measure),
+             is_ratio_measure(o.measure) ? " (yi, estimates and bounds on the natural log scale)" : "");
+  fmt::print("{:<30} {:>12} {:>12} {:>9}\n", "study", "yi", "vi", "weight %");
+  for (const StudyResult& s : a.overall.studies) {
+    fmt::print("{:<30} {:>12} {:>12} {:>9}\n", s.study, f4(s.yi), f4(s.vi), fmt::format("{:.2f}", s.weight));
+  }
+  fmt::print("\n");
+  print_fit(a.overall, pct, "");
+  if (!o.by.empty()) {
+    for (const Subgroup& s : a.subgroups) {
+      fmt::print("\nSubgroup {} = {}:\n", o.by, s.name);
+      print_fit(s.fit, pct, "  ");
+    }
+    if (a.subgroup_test) {
+      fmt::print("\nTest for subgroup differences: Q = {}, df = {}, p = {}\n", f4(a.subgroup_test->q),
+                 a.subgroup_test->df, pfmt(a.subgroup_test->pval));
+    }
+  }
+  if (!a.leave_one_out.empty()) {
+    fmt::print("\nLeave-one-out:\n{:<30} {:>10} {:>10} {:>10} {:>8} {:>10}\n", "omitted", "estimate", "ci_lb",
+               "ci_ub", "I² %", "tau²");
+    for (const LeaveOneOut& l : a.leave_one_out) {
+      fmt::print("{:<30} {:>10} {:>10} {:>10} {:>8} {:>10}\n", l.omitted, f4(l.estimate), f4(l.ci_lb), f4(l.ci_ub),
+                 fmt::format("{:.2f}", l.i2), f4(l.tau2));
+    }
+  }
+  if (a.egger) {
+    fmt::print("\nEgger's regression test (meta-regression on SE): {} = {}, p = {}; limit estimate {}\n",
+               std::isfinite(a.egger->df) ? "t" : "z", f4(a.egger->zval), pfmt(a.egger->pval),
+               f4(a.egger->limit_estimate));
+    fmt::print("Egger's regression test (classic, weighted lm): t = {} ({} df), p = {}\n",
+               f4(a.egger_classic->zval), a.egger_classic->df, pfmt(a.egger_classic->pval));
+    fmt::print("Begg's rank correlation test: Kendall's tau = {}, p = {} ({})\n", f4(a.begg->tau),
+               pfmt(a.begg->pval), a.begg->exact ? "exact" : "normal approximation, ties");
+  }
+}
+
+} // namespace
+
+Runner define_meta(CLI::App& app) {
+  struct Opts {
+    std::string file;
+    std::string measure;
+    std::string method;
+    std::string test = "z";
+    std::string by;
+    std::string smd = "exact";
+    double level = 0.95;
+    std::string format = "text";
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("DATA", o->file,
+                 "CSV with metafor's column names: ai bi ci di (or ai n1i ci n2i) for counts, "
+                 "m1i sd1i n1i m2i sd2i n2i for means, yi vi for effect sizes; plus study and any other columns")
+      ->required();
+  app.add_option("--measure", o->measure, "RR, OR, RD (counts), MD, SMD (means); with yi vi, what yi measures")
+      ->required();
+  app.add_option("--method", o->method,
+                 "FE (inverse variance), MH (Mantel-Haenszel), PETO, or a random-effects tau² estimator: "
+                 "DL, REML, PM, ML")
+      ->required();
+  app.add_option("--test", o->test, "z (default) or knha (Hartung-Knapp-Sidik-Jonkman, t with k-1 df)");
+  app.add_option("--by", o->by, "Column to split into subgroups, with the test for subgroup differences")
+      ->option_text("COLUMN");
+  app.add_option("--smd", o->smd, "SMD small-sample correction: exact (metafor, default) or revman");
+  app.add_option("--level", o->level, "Confidence level (default 0.95)");
+  app.add_option("--format", o->format, "text (default) or json (one object; schemas/output.md)");
+  app.footer("Zero cells: 1/2 is added to every cell of a table with a zero cell (metafor's escalc default); "
+             "MH and Peto pool the raw tables. Numbers match R's metafor 3.8.");
+  return [o](Context&) {
+    check_format(o->format, {"text", "json"});
+    MetaOptions opts;
+    const auto measure = effect_measure_from_name(o->measure);
+    if (!measure) {
+      throw UsageError("--measure " + o->measure + ": expected one of RR, OR, RD, MD, SMD");
+    }
+    opts.measure = *measure;
+    const auto method = pool_method_from_name(o->method);
+    if (!method) {
+      throw UsageError("--method " + o->method + ": expected one of FE, MH, PETO, DL, REML, PM, ML");
+    }
+    opts.method = *method;
+    const auto test = pool_test_from_name(o->test);
+    if (!test) {
+      throw UsageError("--test " + o->test + ": expected z or knha");
+    }
+    opts.test = *test;
+    if (o->smd != "exact" && o->smd != "revman") {
+      throw UsageError("--smd " + o->smd + ": expected exact or revman");
+    }
+    opts.smd = o->smd == "exact" ? SmdCorrection::exact : SmdCorrection::revman;
+    opts.level = o->level;
+    opts.by = o->by;
+    const OutcomeTable table = read_outcome_csv(o->file);
+    const MetaAnalysis a = analyse(table, opts);
+    if (o->format == "json") {
+      fmt::print("{}\n", analysis_json(a, opts, o->file).dump());
+    } else {
+      print_text(a, opts, o->file);
+    }
+    std::fflush(stdout);
+    for (const std::string& w : a.warnings) {
+      fmt::print(stderr, "litrev: warning: {}\n", w);
+    }
+    return 0;
+  };
+}
+
+} // namespace litrev::cli
