@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,6 +104,10 @@ public:
   // record with `key`, as indexed (lower-case); empty when there is no such
   // record. Throws IndexError for a field that is not boolean.
   std::vector<std::string> field_terms(const std::string& key, const std::string& field) const;
+
+  // Every record carrying a value of boolean field `field`, by key, with its
+  // values (sorted). Costs one posting list per distinct value.
+  std::map<std::string, std::vector<std::string>> keys_with_field(const std::string& field) const;
 
   // Replaces the values of boolean field `field` on the record with `key` by
   // `values` (lower-cased), leaving the rest of the record alone. Returns

@@ -120,9 +120,12 @@ ScreeningState fold_screening(const Protocol& protocol, const std::vector<Ledger
                               const std::map<std::string, std::string>& cluster_of = {});
 
 // The status terms of one record at both stages, as indexed for search
-// (field "status": "ta-included", "ft-unscreened", ...; a record not screened
-// at full text because it was not included at title-abstract gets no ft
-// term), and the conflict terms (field "conflict": "ta", "ft").
+// (field "status": "ta-included", "ft-unscreened", ...), and the conflict
+// terms (field "conflict": "ta", "ft"). A record nobody screened (nullptr, or
+// unscreened at title-abstract) gets none: the index answers
+// status:ta-unscreened with the records that have no ta- term, so a large
+// review needs no writing before screening starts. A record not included at
+// title-abstract gets no ft- term.
 struct StateTerms {
   std::vector<std::string> status;
   std::vector<std::string> conflict;

@@ -17,6 +17,7 @@
 #include <litrev/index.hpp>
 
 #include <cctype>
+#include <map>
 
 #include <algorithm>
 #include <cstdio>
@@ -65,6 +66,30 @@ public:
 
 private:
   std::string m_prefix;
+};
+
+// status:VALUE. Records nobody has screened carry no status term, so that a
+// review of any size needs no writing before screening starts:
+// "ta-unscreened" is every record without a title-abstract status term.
+class StatusProcessor : public Xapian::FieldProcessor {
+public:
+  explicit StatusProcessor(const Xapian::Database& db) : m_db(db) {}
+  Xapian::Query operator()(const std::string& value) override {
+    const std::string v = ascii_lower(value);
+    if (v != "ta-unscreened") {
+      return Xapian::Query(bounded_term("XST", v));
+    }
+    std::vector<Xapian::Query> screened;
+    const std::string prefix = "XSTta-";
+    for (auto t = m_db.allterms_begin(prefix); t != m_db.allterms_end(prefix); ++t) {
+      screened.emplace_back(*t);
+    }
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+                         Xapian::Query(Xapian::Query::OP_OR, screened.begin(), screened.end()));
+  }
+
+private:
+  Xapian::Database m_db;
 };
 
 class KeyProcessor : public Xapian::FieldProcessor {
@@ -292,8 +317,9 @@ SearchResult Index::search(const std::string& query, const SearchOptions& option
         qp.add_boolean_prefix(f.name, (new LowerBooleanProcessor(f.prefix))->release());
       } else if (std::string(f.name) == "key") {
         qp.add_boolean_prefix(f.name, (new KeyProcessor())->release());
-      } else if (std::string(f.name) == "lang" || std::string(f.name) == "status" ||
-                 std::string(f.name) == "conflict") {
+      } else if (std::string(f.name) == "status") {
+        qp.add_boolean_prefix(f.name, (new StatusProcessor(m_impl->db))->release());
+      } else if (std::string(f.name) == "lang" || std::string(f.name) == "conflict") {
         qp.add_boolean_prefix(f.name, (new LowerBooleanProcessor(f.prefix))->release());
       } else {
         qp.add_boolean_prefix(f.name, f.prefix);
@@ -389,6 +415,30 @@ std::vector<std::string> Index::field_terms(const std::string& key, const std::s
   } catch (const Xapian::Error& e) {
     throw IndexError(m_impl->path + ": reading " + key + ": " + e.get_description());
   }
+}
+
+std::map<std::string, std::vector<std::string>> Index::keys_with_field(const std::string& field) const {
+  const std::string prefix = boolean_prefix(field);
+  std::map<std::string, std::vector<std::string>> out;
+  try {
+    for (auto t = m_impl->db.allterms_begin(prefix); t != m_impl->db.allterms_end(prefix); ++t) {
+      const std::string term = *t;
+      if (term.size() > prefix.size() && std::isupper(static_cast<unsigned char>(term[prefix.size()]))) {
+        continue; // another field's longer prefix
+      }
+      for (auto p = m_impl->db.postlist_begin(term); p != m_impl->db.postlist_end(term); ++p) {
+        const Xapian::Document doc = m_impl->db.get_document(*p);
+        auto q = doc.termlist_begin();
+        q.skip_to("Q");
+        if (q != doc.termlist_end() && (*q)[0] == 'Q') {
+          out[(*q).substr(1)].push_back(term.substr(prefix.size()));
+        }
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError(m_impl->path + ": " + e.get_description());
+  }
+  return out;
 }
 
 bool Index::set_field_terms(const std::string& key, const std::string& field,

@@ -436,6 +436,12 @@ bool Review::sync_state() const {
     if (stamp == ledgers + "@" + std::to_string(reader.revision())) {
       return true;
     }
+    // Before anyone screens, no record carries a state term (status:ta-unscreened
+    // is the absence of one): nothing to write, however large the index.
+    if (ledgers.empty() && reader.keys_with_field("status").empty() &&
+        reader.keys_with_field("conflict").empty()) {
+      return true;
+    }
   }
   const ScreeningState state = screening();
   std::optional<Index> index;
@@ -447,17 +453,47 @@ bool Review::sync_state() const {
     }
     throw;
   }
-  for (const auto& [cluster, members] : state.clusters) {
-    StateTerms terms = state_terms(state.find(cluster));
+  // Only records someone screened carry terms; compare with what the index
+  // holds now and write the differences.
+  std::map<std::string, StateTerms> wanted;
+  for (const auto& [cluster, rs] : state.records) {
+    auto members = state.clusters.find(cluster);
+    if (members == state.clusters.end()) {
+      continue; // a record no longer in the review
+    }
+    StateTerms terms = state_terms(&rs);
     std::sort(terms.status.begin(), terms.status.end());
     std::sort(terms.conflict.begin(), terms.conflict.end());
-    for (const std::string& key : members) {
-      if (index->field_terms(key, "status") != terms.status) {
-        index->set_field_terms(key, "status", terms.status);
-      }
-      if (index->field_terms(key, "conflict") != terms.conflict) {
-        index->set_field_terms(key, "conflict", terms.conflict);
-      }
+    for (const std::string& key : members->second) {
+      wanted[key] = terms;
+    }
+  }
+  const auto status_now = index->keys_with_field("status");
+  const auto conflict_now = index->keys_with_field("conflict");
+  std::set<std::string> keys;
+  for (const auto* m : {&status_now, &conflict_now}) {
+    for (const auto& [key, values] : *m) {
+      keys.insert(key);
+    }
+  }
+  for (const auto& [key, terms] : wanted) {
+    keys.insert(key);
+  }
+  static const std::vector<std::string> k_none;
+  auto now_of = [](const std::map<std::string, std::vector<std::string>>& m, const std::string& key)
+      -> const std::vector<std::string>& {
+    auto it = m.find(key);
+    return it == m.end() ? k_none : it->second;
+  };
+  for (const std::string& key : keys) {
+    auto w = wanted.find(key);
+    const StateTerms none;
+    const StateTerms& want = w == wanted.end() ? none : w->second;
+    if (now_of(status_now, key) != want.status) {
+      index->set_field_terms(key, "status", want.status);
+    }
+    if (now_of(conflict_now, key) != want.conflict) {
+      index->set_field_terms(key, "conflict", want.conflict);
     }
   }
   // The commit below makes the next revision; the stamp names it.

@@ -221,9 +221,8 @@ ScreeningState fold_screening(const Protocol& protocol, const std::vector<Ledger
 StateTerms state_terms(const RecordState* state) {
   StateTerms t;
   const std::string ta = "ta-";
-  if (!state) {
-    t.status.push_back(ta + status_name(Status::unscreened));
-    return t;
+  if (!state || state->ta.status == Status::unscreened) {
+    return t; // status:ta-unscreened is the absence of a ta- term
   }
   t.status.push_back(ta + status_name(state->ta.status));
   if (state->ta.status == Status::conflict) {
