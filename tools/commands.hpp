@@ -44,5 +44,6 @@ Runner define_conflicts(CLI::App& app);
 Runner define_progress(CLI::App& app);
 Runner define_prisma(CLI::App& app);
 Runner define_agreement(CLI::App& app);
+Runner define_rob(CLI::App& app);
 
 } // namespace litrev::cli

@@ -46,6 +46,8 @@ const Command k_commands[] = {
      &litrev::cli::define_agreement},
     {"prisma", "The PRISMA 2020 flow diagram, computed from the review (md, json, csv, svg; --explain BOX)",
      &litrev::cli::define_prisma},
+    {"rob", "Risk-of-bias tables (robvis, RevMan, CSV, md, html) and robvis plots (traffic-light, summary) as SVG",
+     &litrev::cli::define_rob},
 };
 
 const char* const k_exit_codes =
