@@ -72,6 +72,10 @@ Runner define_decide(CLI::App& app) {
       fmt::print("Recorded {} votes ({} #{}..#{})\n", events.size(), reviewer, events.front().seq,
                  events.back().seq);
     }
+    if (!events.front().set_aside.empty()) {
+      fmt::print(stderr, "litrev: note: the ledger's last line was torn (a crash mid-write); it was moved to {} "
+                         "and the chain goes on without it\n", events.front().set_aside);
+    }
     return 0;
   };
 }

@@ -40,6 +40,10 @@ Runner define_resolve(CLI::App& app) {
     const LedgerEvent e = review.resolve(reviewer, in);
     fmt::print("{}: resolved {} at {} ({} #{})\n", e.payload.at("key").get<std::string>(), o->decision,
                stage_name(in.stage), reviewer, e.seq);
+    if (!e.set_aside.empty()) {
+      fmt::print(stderr, "litrev: note: the ledger's last line was torn (a crash mid-write); it was moved to {} "
+                         "and the chain goes on without it\n", e.set_aside);
+    }
     return 0;
   };
 }

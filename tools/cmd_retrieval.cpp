@@ -32,6 +32,10 @@ Runner define_retrieval(CLI::App& app) {
     Review review(ctx.dir);
     const LedgerEvent e = review.set_retrieval(reviewer, o->key, o->what == "retrieved", o->reason);
     fmt::print("{}: {} ({} #{})\n", e.payload.at("key").get<std::string>(), o->what, reviewer, e.seq);
+    if (!e.set_aside.empty()) {
+      fmt::print(stderr, "litrev: note: the ledger's last line was torn (a crash mid-write); it was moved to {} "
+                         "and the chain goes on without it\n", e.set_aside);
+    }
     return 0;
   };
 }

@@ -117,6 +117,8 @@ n_aside=$(ls r/ledger | grep -c 'ana.jsonl.torn-')
 run litrev -C r decide "doi:10.9999/x.$((m + 1))" include --reviewer ana
 expect_exit 0
 expect_contains "$out" "(ana #$((m + 1)))"
+expect_contains "$err" "the ledger's last line was torn"
+expect_contains "$err" "ana.jsonl.torn-"
 echo "$((m + 1))" >> acked
 expect_eq "$(ls r/ledger | grep -c 'ana.jsonl.torn-')" "$((n_aside + 1))"
 aside=$(ls r/ledger/ana.jsonl.torn-* | sort -t- -k3 -n | tail -1)

@@ -40,6 +40,9 @@ struct LedgerEvent {
   // Where it was read from (not part of the line).
   std::string file;
   std::uint64_t line = 0;
+  // Set by Ledger::append when it first moved a torn last line aside: the
+  // file it went to (not part of the line).
+  std::string set_aside;
 };
 
 // Something wrong in a ledger file, by file and 1-based line.

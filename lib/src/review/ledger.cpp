@@ -188,6 +188,7 @@ LedgerEvent Ledger::append(const std::string& actor, const std::string& type, js
   if (type.empty()) {
     throw UsageError("a ledger event needs a type");
   }
+  std::string torn_aside;
   if (set_aside) {
     set_aside->clear();
   }
@@ -212,9 +213,11 @@ LedgerEvent Ledger::append(const std::string& actor, const std::string& type, js
     if (set_aside) {
       *set_aside = aside;
     }
+    torn_aside = aside;
   }
 
   LedgerEvent e;
+  e.set_aside = torn_aside;
   e.seq = 1;
   if (size > 0) {
     const std::uint64_t start = line_start(f, size - 1);
