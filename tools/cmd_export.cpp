@@ -1,6 +1,7 @@
 // litrev export records --format ris|bibtex|csv|json [--where QUERY] [--output FILE]
 // litrev export decisions --format csv|json [--state] [--output FILE]
 #include <algorithm>
+#include <map>
 #include <iostream>
 
 #include <fmt/core.h>
@@ -191,6 +192,66 @@ int export_decisions(Context& ctx, const DecisionsOpts& o) {
   return problems.empty() ? 0 : k_exit_data;
 }
 
+// The review's decisions and notes on each record, as the record writers
+// carry them (export.hpp ScreeningLines), by record key; every record of a
+// duplicate cluster gets its cluster's lines. Empty when nobody screened.
+std::map<std::string, ScreeningLines> screening_lines(const Review& review) {
+  std::map<std::string, ScreeningLines> out;
+  const LedgerRead ledger = Ledger(review.ledger_path()).read_all();
+  const bool any = std::any_of(ledger.events.begin(), ledger.events.end(),
+                               [](const LedgerEvent& e) { return e.type.rfind("screen.", 0) == 0; });
+  if (!any) {
+    return out;
+  }
+  const ScreeningState state = review.screening();
+  std::map<std::string, ScreeningLines> by_cluster;
+  for (const auto& [cluster, rs] : state.records) {
+    ScreeningLines& lines = by_cluster[cluster];
+    for (Stage stage : {Stage::title_abstract, Stage::full_text}) {
+      const StageState& st = rs.stage(stage);
+      if (st.votes.empty() && !st.resolution) {
+        continue;
+      }
+      std::string votes;
+      for (const auto& [who, v] : st.votes) {
+        votes += (votes.empty() ? "" : "; ") + who + ": " + decision_name(v.decision) +
+                 (v.reason.empty() ? "" : ", " + v.reason);
+      }
+      if (st.resolution) {
+        votes += (votes.empty() ? "" : "; ") + std::string("resolved by ") + st.resolution->adjudicator + ": " +
+                 decision_name(st.resolution->decision);
+      }
+      lines.push_back(std::string(stage_name(stage)) + ": " + status_name(st.status) +
+                      (st.reason.empty() ? "" : " (" + st.reason + ")") + " [" + votes + "]");
+    }
+    if (rs.retrieval && !rs.retrieval->retrieved) {
+      lines.push_back("full text not retrieved: " + rs.retrieval->reason);
+    }
+  }
+  for (const LedgerEvent& e : ledger.events) {
+    if (e.type != "screen.decision" && e.type != "screen.note" && e.type != "screen.resolve") {
+      continue;
+    }
+    const std::string note = e.payload.value("note", "");
+    if (note.empty()) {
+      continue;
+    }
+    const std::string key = e.payload.value("key", "");
+    by_cluster[state.cluster_key(key)].push_back("note by " + e.actor + " (" + e.payload.value("stage", "") +
+                                                 "): " + note);
+  }
+  for (const auto& [cluster, lines] : by_cluster) {
+    auto members = state.clusters.find(cluster);
+    if (members == state.clusters.end()) {
+      continue;
+    }
+    for (const std::string& key : members->second) {
+      out[key] = lines;
+    }
+  }
+  return out;
+}
+
 } // namespace
 
 Runner define_export(CLI::App& app) {
@@ -215,7 +276,9 @@ Runner define_export(CLI::App& app) {
                       "Write to FILE (complete or not at all: written aside, then renamed) "
                       "instead of standard output")
       ->option_text("FILE");
-  records->footer("Screening decisions are exported with `litrev export decisions`.");
+  records->footer("Each record carries the review's decisions and notes on it, when there are any (RIS N1, "
+                  "BibTeX annote, the CSV Screening column, \"screening\" in JSON). Every event: "
+                  "`litrev export decisions`.");
   CLI::App* decisions = app.add_subcommand(
       "decisions", "Write every screening event, or (--state) the current screening state of every record");
   auto d = std::make_shared<DecisionsOpts>();
@@ -244,6 +307,8 @@ Runner define_export(CLI::App& app) {
     }
     const std::vector<std::string> keys = o->where.empty() ? index.keys() : matching_keys(index, o->where);
 
+    const std::map<std::string, ScreeningLines> screening = screening_lines(review);
+
     std::unique_ptr<AtomicOutput> file;
     if (!o->output.empty()) {
       file = std::make_unique<AtomicOutput>(o->output);
@@ -252,9 +317,11 @@ Runner define_export(CLI::App& app) {
     std::uint64_t written = 0;
     try {
       const auto writer = make_record_writer(*format, out);
+      static const ScreeningLines k_none;
       for (const auto& key : keys) {
         if (const auto record = index.get(key)) {
-          writer->write(*record);
+          auto lines = screening.find(key);
+          writer->write(*record, lines == screening.end() ? k_none : lines->second);
           ++written;
         }
       }

@@ -31,7 +31,7 @@ expect_eq "$(grep -c '^ER  - ' export.ris)" "$n"
 expect_eq "$(grep -c '^@' export.bibtex)" "$n"
 expect_eq "$(wc -l <export.json)" "$n"
 expect_eq "$(head -1 export.csv | tr -d '\r')" \
-  "Key,Title,Authors,Year,Date,Journal,Journal Abbreviation,ISSN,eISSN,Volume,Issue,Pages,DOI,PMID,PMCID,Other IDs,Abstract,Keywords,Language,Publication Type,Publisher,Database"
+  "Key,Title,Authors,Year,Date,Journal,Journal Abbreviation,ISSN,eISSN,Volume,Issue,Pages,DOI,PMID,PMCID,Other IDs,Abstract,Keywords,Language,Publication Type,Publisher,Database,Screening"
 expect_eq "$(tail -n +2 export.csv | wc -l)" "$n"
 # The CSV's first column is the key: the same keys, already sorted.
 tail -n +2 export.csv | cut -d, -f1 >csv.keys

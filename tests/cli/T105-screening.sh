@@ -349,4 +349,21 @@ assert len(resolved) == sum(1 for k, a, b in votes if a != b), len(resolved)
 assert sum(1 for r in rows if r["retrieval"].startswith("not retrieved")) == 1
 EOF
 
+begin "export records carries each record's decisions and notes in every format"
+run litrev -C r export records --format ris --where "key:$cluster_first"
+expect_exit 0
+expect_contains "$out" "N1  - title-abstract: included [ana: include; ben: include]"
+expect_contains "$out" "N1  - note by ana (title-abstract): second key"
+run litrev -C r export records --format csv --where "key:$cluster_second"
+expect_contains "$(printf '%s\n' "$out" | head -1)" ",Database,Screening"
+expect_contains "$out" "title-abstract: included [ana: include; ben: include] | "
+run litrev -C r export records --format bibtex --where "key:$cluster_first"
+expect_contains "$out" "annote = {title-abstract: included"
+run litrev -C r export records --format json --where "key:$first_conflict"
+expect_contains "$out" "\"screening\":[\"title-abstract: included"
+expect_contains "$out" "resolved by cy: include"
+printf '%s\n' "$out" >one.jsonl
+run "$PYTHON" "$LITREV_SOURCE_DIR/tests/cli/validate_json.py" "$SCHEMAS/record.schema.json" one.jsonl --lines
+expect_exit 0
+
 done_testing

@@ -868,3 +868,30 @@ TEST_CASE("export: a failing stream is an IoError") {
   }
   CHECK_THROWS_AS(litrev::make_record_writer(ExportFormat::csv, out), litrev::IoError);
 }
+
+TEST_CASE("export: screening lines go to RIS N1 and BibTeX annote and the CSV Screening column and JSON") {
+  litrev::Record r;
+  r.key = "pmid:1";
+  r.ids.pmid = "1";
+  r.title = "A trial";
+  const litrev::ScreeningLines lines = {"title-abstract: included [ana: include]", "note by ana (title-abstract): a & b"};
+  auto written = [&](ExportFormat f) {
+    std::ostringstream out;
+    auto w = litrev::make_record_writer(f, out);
+    w->write(r, lines);
+    w->finish();
+    return out.str();
+  };
+  CHECK_THAT(written(ExportFormat::ris), Catch::Contains("N1  - title-abstract: included [ana: include]\r\n") &&
+                                             Catch::Contains("N1  - note by ana (title-abstract): a & b\r\n"));
+  CHECK_THAT(written(ExportFormat::bibtex),
+             Catch::Contains("annote = {title-abstract: included [ana: include]; note by ana (title-abstract): a \\& b}"));
+  CHECK_THAT(written(ExportFormat::csv),
+             Catch::EndsWith(",title-abstract: included [ana: include] | note by ana (title-abstract): a & b\r\n"));
+  const auto j = nlohmann::json::parse(written(ExportFormat::json));
+  CHECK(j.at("screening") == nlohmann::json(lines));
+  // Without lines, nothing is added.
+  std::ostringstream plain;
+  litrev::make_record_writer(ExportFormat::json, plain)->write(r);
+  CHECK_FALSE(nlohmann::json::parse(plain.str()).contains("screening"));
+}

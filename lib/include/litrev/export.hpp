@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include <litrev/record.hpp>
 
@@ -48,14 +49,23 @@ std::optional<ExportFormat> export_format_from_name(std::string_view name);
 // kept for people; the reader keeps it as an extra field).
 inline constexpr const char* k_csv_export_header =
     "Key,Title,Authors,Year,Date,Journal,Journal Abbreviation,ISSN,eISSN,Volume,Issue,Pages,"
-    "DOI,PMID,PMCID,Other IDs,Abstract,Keywords,Language,Publication Type,Publisher,Database";
+    "DOI,PMID,PMCID,Other IDs,Abstract,Keywords,Language,Publication Type,Publisher,Database,Screening";
+
+// What the review's people decided about a record, written with it: one line
+// per stage ("title-abstract: included (ana: include; ben: include)"), per
+// resolution, and per note. The writers put each line in an RIS N1 tag, the
+// BibTeX `annote` field (lines joined by "; "), the CSV "Screening" column
+// (lines joined by " | ") and a "screening" array in JSON Lines.
+using ScreeningLines = std::vector<std::string>;
 
 class RecordWriter {
 public:
   virtual ~RecordWriter() = default;
-  // Writes `record`. Fields that are empty are left out (CSV: empty cells).
-  // Throws IoError when the stream reports a failure.
-  virtual void write(const Record& record) = 0;
+  // Writes `record`, with `screening` when it is not empty. Fields that are
+  // empty are left out (CSV: empty cells). Throws IoError when the stream
+  // reports a failure.
+  virtual void write(const Record& record, const ScreeningLines& screening) = 0;
+  void write(const Record& record) { write(record, {}); }
   // Writes whatever ends the file (nothing in the current formats) and
   // flushes the stream. Throws IoError when the stream reports a failure.
   virtual void finish() = 0;

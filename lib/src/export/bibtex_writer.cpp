@@ -218,7 +218,8 @@ class BibtexWriter final : public RecordWriter {
 public:
   explicit BibtexWriter(std::ostream& out) : m_out(out) {}
 
-  void write(const Record& r) override {
+  using RecordWriter::write;
+  void write(const Record& r, const ScreeningLines& screening) override {
     m_buf.clear();
     const char* type = r.kind == "book-chapter" ? "incollection" : r.kind == "registration" ? "misc" : "article";
     m_buf += fmt::format("@{}{{{},\n", type, citation_key(r));
@@ -270,6 +271,11 @@ public:
     if (r.database == "Scopus") {
       field("source", "Scopus");
     }
+    std::string annote;
+    for (const auto& s : screening) {
+      annote += annote.empty() ? s : "; " + s;
+    }
+    field("annote", bib_text(annote));
     // The last field has a comma too; BibTeX and every reader allow it, and
     // it keeps each field line alike.
     m_buf += "}\n\n";

@@ -19,6 +19,9 @@
 //   Keywords, Language    "; "-separated
 //   Publication Type      the publication types, "; "-separated
 //   Publisher, Database
+//   Screening             the review's decisions and notes, " | "-separated
+//                         (empty when there are none; the reader keeps it
+//                         as an extra field)
 // Text that litrev's CSV reader would decode (an "&amp;" in a title) is
 // written with '&' as an entity; a literal HTML tag ("<i>") cannot be kept,
 // as the reader decodes entities before it strips tags. Names are checked
@@ -138,7 +141,8 @@ public:
     put(m_out, std::string(k_csv_export_header) + "\r\n");
   }
 
-  void write(const Record& r) override {
+  using RecordWriter::write;
+  void write(const Record& r, const ScreeningLines& screening) override {
     std::vector<std::string> cells;
     cells.push_back(r.key.empty() ? record_key(r) : r.key);
     cells.push_back(csv_text(r.title));
@@ -182,6 +186,11 @@ public:
     cells.push_back(types);
     cells.push_back(csv_text(r.publisher));
     cells.push_back(one_line(r.database));
+    std::string lines;
+    for (const auto& s : screening) {
+      lines += lines.empty() ? csv_text(s) : " | " + csv_text(s);
+    }
+    cells.push_back(lines);
     m_buf.clear();
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i != 0) {

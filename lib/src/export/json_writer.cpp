@@ -14,10 +14,15 @@ class JsonWriter final : public RecordWriter {
 public:
   explicit JsonWriter(std::ostream& out) : m_out(out) {}
 
-  void write(const Record& r) override {
+  using RecordWriter::write;
+  void write(const Record& r, const ScreeningLines& screening) override {
+    nlohmann::json j = r;
+    if (!screening.empty()) {
+      j["screening"] = screening;
+    }
     // Records hold valid UTF-8; should one not, a replacement character is
     // better than losing the whole export to an exception.
-    std::string line = nlohmann::json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     line += '\n';
     put(m_out, line);
   }

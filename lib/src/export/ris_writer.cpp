@@ -142,7 +142,8 @@ class RisWriter final : public RecordWriter {
 public:
   explicit RisWriter(std::ostream& out) : m_out(out) {}
 
-  void write(const Record& r) override {
+  using RecordWriter::write;
+  void write(const Record& r, const ScreeningLines& screening) override {
     m_buf.clear();
     line("TY", type_of(r));
     line("TI", ris_text(r.title));
@@ -196,6 +197,9 @@ public:
       line("AN", id.substr(0, open) + id.substr(open + 1));
     }
     line("DB", one_line(r.database));
+    for (const auto& s : screening) {
+      line("N1", ris_text(s));
+    }
     m_buf += "ER  - \r\n\r\n";
     put(m_out, m_buf);
   }
