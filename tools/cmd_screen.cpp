@@ -1,4 +1,4 @@
-// litrev screen [--stage ta|ft] [--order key|random] [--seed N] [--reviewer NAME]
+// litrev screen [--stage ta|ft] [--order key|random|prioritised] [--seed N] [--reviewer NAME]
 //
 // The screening screen: one record at a time in the terminal (title, year,
 // journal, authors, publication types, MeSH, then the abstract with the
@@ -1067,7 +1067,9 @@ Runner define_screen(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   app.add_option("--stage", o->stage, "ta (title-abstract, the default) or ft (full-text)");
-  app.add_option("--order", o->order, "key (the default) or random");
+  app.add_option("--order", o->order,
+                 "key (the default), random, or prioritised (most likely includes first, ranked from the "
+                 "decisions so far when the screen starts)");
   CLI::Option* seed = app.add_option("--seed", o->seed,
                                      "Seed of the random order (default: one per reviewer, so a restart keeps "
                                      "the order)");
@@ -1080,8 +1082,10 @@ Runner define_screen(CLI::App& app) {
     QueueOrder order = QueueOrder::key;
     if (o->order == "random") {
       order = QueueOrder::random;
+    } else if (o->order == "prioritised" || o->order == "prioritized") {
+      order = QueueOrder::prioritised;
     } else if (o->order != "key") {
-      throw UsageError("--order: '" + o->order + "' is not an order (key, random)");
+      throw UsageError("--order: '" + o->order + "' is not an order (key, random, prioritised)");
     }
     if (!is_terminal()) {
       throw UsageError("litrev screen needs a terminal; use `litrev decide` for scripts");

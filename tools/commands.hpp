@@ -45,5 +45,6 @@ Runner define_progress(CLI::App& app);
 Runner define_prisma(CLI::App& app);
 Runner define_agreement(CLI::App& app);
 Runner define_rob(CLI::App& app);
+Runner define_simulate(CLI::App& app);
 
 } // namespace litrev::cli

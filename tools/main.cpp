@@ -48,6 +48,8 @@ const Command k_commands[] = {
      &litrev::cli::define_prisma},
     {"rob", "Risk-of-bias tables (robvis, RevMan, CSV, md, html) and robvis plots (traffic-light, summary) as SVG",
      &litrev::cli::define_rob},
+    {"simulate", "Replay prioritised screening on a labelled CSV: WSS@95, RRF@10, ATD over seeds",
+     &litrev::cli::define_simulate},
 };
 
 const char* const k_exit_codes =

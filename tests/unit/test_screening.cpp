@@ -3,12 +3,14 @@
 // agreement computed from ledger events (checked against R psych).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
 #include <litrev/agreement.hpp>
 #include <litrev/error.hpp>
 #include <litrev/protocol.hpp>
+#include <litrev/review.hpp>
 #include <litrev/screening.hpp>
 
 #include "testutil.hpp"
@@ -312,4 +314,50 @@ TEST_CASE("agreement: first votes, three screeners and reasons at full text", "[
   REQUIRE(ft.reasons.size() == 1);
   CHECK(ft.reasons[0].categories == std::vector<std::string>{"wrong design", "wrong population"});
   CHECK(ft.reasons[0].table == litrev::AgreementTable{{2, 0}, {2, 0}});
+}
+
+TEST_CASE("queue: prioritised order puts records like the included ones first", "[screening]") {
+  litrev::test::TempDir tmp;
+  const std::string dir = tmp / "r";
+  litrev::Review::init(dir, "t");
+  // Six records: three on ketamine for alcohol use disorder, three on soil.
+  std::string ris;
+  const char* titles[] = {
+      "Ketamine infusion for alcohol use disorder relapse prevention",
+      "Soil restoration after mining with native grasses",
+      "Ketamine and psychotherapy reduce heavy drinking in alcohol use disorder",
+      "Soil carbon recovery in restored grasslands",
+      "Esketamine for alcohol dependence: a randomised trial of ketamine",
+      "Grassland soil nitrogen after restoration",
+  };
+  for (int i = 0; i < 6; ++i) {
+    ris += "TY  - JOUR\nTI  - " + std::string(titles[i]) + "\nPY  - 2020\nDO  - 10.9999/p." + std::to_string(i) +
+           "\nER  - \n\n";
+  }
+  litrev::test::write_text(tmp / "six.ris", ris);
+  litrev::Review review(dir);
+  review.import_files({tmp / "six.ris"}, {});
+  litrev::DecisionInput in;
+  in.key = "doi:10.9999/p.0";
+  in.decision = Decision::include;
+  review.decide("ana", in);
+  in.key = "doi:10.9999/p.1";
+  in.decision = Decision::exclude;
+  review.decide("ana", in);
+
+  const auto by_key = review.queue("ben", Stage::title_abstract, litrev::QueueOrder::key, 1, false);
+  REQUIRE(by_key.size() == 4);
+  const auto ranked = review.queue("ben", Stage::title_abstract, litrev::QueueOrder::prioritised, 1, false);
+  REQUIRE(ranked.size() == 4);
+  // The two ketamine records come before the two soil records.
+  CHECK(ranked[0].key != "doi:10.9999/p.3");
+  CHECK(ranked[0].key != "doi:10.9999/p.5");
+  std::vector<std::string> first_two = {ranked[0].key, ranked[1].key};
+  std::sort(first_two.begin(), first_two.end());
+  CHECK(first_two == std::vector<std::string>{"doi:10.9999/p.2", "doi:10.9999/p.4"});
+  // Deterministic for a seed.
+  const auto again = review.queue("ben", Stage::title_abstract, litrev::QueueOrder::prioritised, 1, false);
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    CHECK(again[i].key == ranked[i].key);
+  }
 }

@@ -221,8 +221,11 @@ struct QueueItem {
   std::optional<Vote> mine; // the reviewer's own latest vote, if any
 };
 
-// Orders for a screening queue.
-enum class QueueOrder { key, random };
+// Orders for a screening queue. Prioritised: the records most likely to be
+// included first, by a ranker (prioritise.hpp: linear SVM on TF-IDF of
+// title and abstract, seeded) trained on the stage's decisions so far; by
+// key until the stage has at least one included and one excluded record.
+enum class QueueOrder { key, random, prioritised };
 
 struct ReviewerProgress {
   std::string reviewer;
@@ -332,8 +335,9 @@ public:
 
   // `reviewer`'s queue at `stage`: the stage's records they have not voted on
   // (and, with `include_done`, those they have, each with their own vote
-  // only — other screeners' votes are never shown to a screener), by key or
-  // in a random order fixed by `seed`. Throws UsageError for a stage the
+  // only — other screeners' votes are never shown to a screener), by key, in
+  // a random order fixed by `seed`, or prioritised (see QueueOrder; the
+  // ranking is computed when the queue is, and `seed` seeds the ranker). Throws UsageError for a stage the
   // protocol does not have.
   std::vector<QueueItem> queue(const std::string& reviewer, Stage stage, QueueOrder order,
                                std::uint64_t seed, bool include_done) const;

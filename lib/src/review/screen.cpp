@@ -5,6 +5,7 @@
 #include <set>
 
 #include <litrev/error.hpp>
+#include <litrev/prioritise.hpp>
 #include <litrev/review.hpp>
 
 #include "formats/csv_table.hpp"
@@ -129,6 +130,62 @@ std::string shuffle_key(std::uint64_t seed, const std::string& key) {
   Sha256 h;
   h.update(std::to_string(seed) + "\n" + key);
   return h.hex_digest();
+}
+
+// Orders `queue` by a ranker trained on the stage's settled records:
+// included = relevant, excluded = not. Leaves the order alone until there is
+// at least one of each.
+void prioritise_queue(const Review& review, const ScreeningState& state, Stage stage, std::uint64_t seed,
+                      std::vector<QueueItem>& queue) {
+  if (queue.size() < 2) {
+    return;
+  }
+  std::vector<std::string> keys;
+  std::vector<std::size_t> labelled;
+  std::vector<bool> labels;
+  std::map<std::string, std::size_t> row_of;
+  for (const std::string& key : review.stage_records(stage, state)) {
+    const RecordState* rs = state.find(key);
+    const Status st = rs ? rs->stage(stage).status : Status::unscreened;
+    if (st == Status::included || st == Status::excluded) {
+      labelled.push_back(keys.size());
+      labels.push_back(st == Status::included);
+    }
+    row_of[key] = keys.size();
+    keys.push_back(key);
+  }
+  const bool both = std::find(labels.begin(), labels.end(), true) != labels.end() &&
+                    std::find(labels.begin(), labels.end(), false) != labels.end();
+  if (!both) {
+    return;
+  }
+  const Index index = review.open_index();
+  std::vector<std::string> texts;
+  texts.reserve(keys.size());
+  for (const std::string& key : keys) {
+    const auto r = index.get(key);
+    texts.push_back(r ? r->title + "\n" + r->abstract_text() : std::string());
+  }
+  const Features features = tfidf_features(texts);
+  RankerSettings settings;
+  settings.seed = seed;
+  Ranker ranker(features, settings);
+  std::vector<std::size_t> candidates;
+  for (const QueueItem& item : queue) {
+    candidates.push_back(row_of.at(item.key));
+  }
+  const std::vector<double> scores = ranker.score(labelled, labels, candidates);
+  const std::vector<std::size_t> order = order_by_score(candidates, scores);
+  std::map<std::size_t, QueueItem*> item_of;
+  for (QueueItem& item : queue) {
+    item_of[row_of.at(item.key)] = &item;
+  }
+  std::vector<QueueItem> sorted;
+  sorted.reserve(queue.size());
+  for (std::size_t row : order) {
+    sorted.push_back(std::move(*item_of.at(row)));
+  }
+  queue = std::move(sorted);
 }
 
 } // namespace
@@ -262,7 +319,9 @@ std::vector<QueueItem> Review::queue(const std::string& reviewer, Stage stage, Q
     }
     out.push_back(std::move(item));
   }
-  if (order == QueueOrder::random) {
+  if (order == QueueOrder::prioritised) {
+    prioritise_queue(*this, state, stage, seed, out);
+  } else if (order == QueueOrder::random) {
     std::vector<std::pair<std::string, QueueItem>> keyed;
     for (auto& item : out) {
       keyed.emplace_back(shuffle_key(seed, item.key), std::move(item));

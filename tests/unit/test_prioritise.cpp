@@ -1,0 +1,240 @@
+// Prioritised screening: tokenizer, TF-IDF, the ranker on a toy set, the
+// simulation's metrics on hand-made orders with known answers, determinism.
+#include <cmath>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <litrev/error.hpp>
+#include <litrev/prioritise.hpp>
+
+#include "testutil.hpp"
+
+using namespace litrev;
+
+namespace {
+
+// A toy review: relevant records are about ketamine for alcohol use
+// disorder, irrelevant ones about wetland restoration, with some shared
+// filler words so the task is not a matter of any overlap at all.
+std::vector<LabelledRecord> toy_records() {
+  const std::vector<std::string> relevant_words = {"ketamine", "alcohol", "craving", "relapse", "infusion",
+                                                   "psychotherapy", "abstinence", "dependence"};
+  const std::vector<std::string> other_words = {"wetland", "restoration", "soil", "vegetation", "hydrology",
+                                                "river", "sediment", "biodiversity"};
+  const std::vector<std::string> filler = {"study", "results", "trial", "patients", "outcomes", "method"};
+  std::vector<LabelledRecord> out;
+  for (int i = 0; i < 60; ++i) {
+    const bool rel = i % 6 == 2; // 10 relevant of 60
+    const auto& words = rel ? relevant_words : other_words;
+    LabelledRecord r;
+    r.id = "r" + std::to_string(i);
+    r.title = words[static_cast<std::size_t>(i) % words.size()] + " " +
+              words[static_cast<std::size_t>(i + 3) % words.size()] + " " + filler[static_cast<std::size_t>(i) % 6];
+    r.abstract = words[static_cast<std::size_t>(i + 1) % words.size()] + " and " +
+                 words[static_cast<std::size_t>(i + 5) % words.size()] + " in " +
+                 filler[static_cast<std::size_t>(i + 2) % 6] + " " + filler[static_cast<std::size_t>(i + 4) % 6];
+    r.included = rel;
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<std::string> texts_of(const std::vector<LabelledRecord>& records) {
+  std::vector<std::string> t;
+  for (const auto& r : records) {
+    t.push_back(record_text(r));
+  }
+  return t;
+}
+
+} // namespace
+
+TEST_CASE("prioritise: the tokenizer lower-cases letter and digit runs and drops short tokens", "[prioritise]") {
+  CHECK(tokenize("Ketamine-assisted Therapy: a RCT (n=30)") ==
+        std::vector<std::string>{"ketamine", "assisted", "therapy", "rct", "30"});
+  CHECK(tokenize("\xc3\x84rzte \xc3\xbc" "ber Alkohol") == std::vector<std::string>{"\xc3\xa4rzte", "\xc3\xbc" "ber",
+                                                                                    "alkohol"});
+  CHECK(tokenize("a b c", 1) == std::vector<std::string>{"a", "b", "c"});
+  CHECK(tokenize("").empty());
+}
+
+TEST_CASE("prioritise: TF-IDF has a sorted vocabulary with bigrams and unit rows", "[prioritise]") {
+  const Features f = tfidf_features({"alcohol ketamine alcohol", "ketamine trial", ""});
+  CHECK(f.terms == std::vector<std::string>{"alcohol", "alcohol ketamine", "ketamine", "ketamine alcohol",
+                                            "ketamine trial", "trial"});
+  REQUIRE(f.rows.size() == 3);
+  CHECK(f.rows[2].empty());
+  for (std::size_t r = 0; r < 2; ++r) {
+    double norm = 0;
+    for (const auto& [c, v] : f.rows[r]) {
+      norm += v * v;
+    }
+    CHECK(norm == Approx(1.0));
+  }
+  // Document 0: alcohol tf 2 -> 1 + ln 2, idf ln(4/2) + 1; "alcohol ketamine"
+  // and "ketamine alcohol" tf 1, idf ln(4/2) + 1; ketamine tf 1, idf ln(4/3) + 1.
+  const double idf1 = std::log(2.0) + 1, idf2 = std::log(4.0 / 3.0) + 1;
+  const double a = (1 + std::log(2.0)) * idf1, b = idf1, k = idf2;
+  const double norm = std::sqrt(a * a + 2 * b * b + k * k);
+  REQUIRE(f.rows[0].size() == 4);
+  CHECK(f.rows[0][0].first == 0);
+  CHECK(f.rows[0][0].second == Approx(a / norm));
+  CHECK(f.rows[0][2].first == 2);
+  CHECK(f.rows[0][2].second == Approx(k / norm));
+  FeatureOptions uni;
+  uni.bigrams = false;
+  uni.min_df = 2;
+  CHECK(tfidf_features({"alcohol ketamine alcohol", "ketamine trial", ""}, uni).terms ==
+        std::vector<std::string>{"ketamine"});
+}
+
+TEST_CASE("prioritise: metrics on a hand-made order", "[prioritise]") {
+  // N' = 10 records screened after the priors, K' = 3 relevant at positions
+  // 1, 3 and 8.
+  //   n95: ceil(0.95 * 3) = 3 relevant -> found at record 8; n100 = 8.
+  //   WSS@95 = (10 - 8) / 10 - 0.05 = 0.15 -> 15 %.
+  //   RRF@10: the first floor(0.1 * 10) = 1 record holds 1 of 3 -> 33.33 %.
+  //   ATD = mean(1, 3, 8) / 10 = 4 / 10 -> 40 %.
+  const ScreeningMetrics m = screening_metrics({true, false, true, false, false, false, false, true, false, false});
+  CHECK(m.records == 10);
+  CHECK(m.relevant == 3);
+  CHECK(m.n95 == 8);
+  CHECK(m.n100 == 8);
+  CHECK(m.wss95 == Approx(15.0));
+  CHECK(m.rrf10 == Approx(100.0 / 3));
+  CHECK(m.atd == Approx(40.0));
+}
+
+TEST_CASE("prioritise: metrics where 95 percent comes before the last relevant record", "[prioritise]") {
+  // N' = 25, K' = 20: positions 1..19 relevant, 20..24 not, 25 relevant.
+  //   n95: ceil(0.95 * 20) = 19 -> record 19; n100 = 25.
+  //   WSS@95 = (25 - 19) / 25 - 0.05 = 0.19 -> 19 %.
+  //   RRF@10: floor(2.5) = 2 records, both relevant -> 2 / 20 = 10 %.
+  //   ATD = (1 + ... + 19 + 25) / 20 / 25 = (190 + 25) / 500 = 0.43 -> 43 %.
+  std::vector<bool> order(25, false);
+  for (std::size_t i = 0; i < 19; ++i) {
+    order[i] = true;
+  }
+  order[24] = true;
+  const ScreeningMetrics m = screening_metrics(order);
+  CHECK(m.n95 == 19);
+  CHECK(m.n100 == 25);
+  CHECK(m.wss95 == Approx(19.0));
+  CHECK(m.rrf10 == Approx(10.0));
+  CHECK(m.atd == Approx(43.0));
+  CHECK_THROWS_AS(screening_metrics({false, false}), std::invalid_argument);
+}
+
+TEST_CASE("prioritise: mean and sample sd", "[prioritise]") {
+  const MeanSd m = mean_sd({2, 4, 4, 4, 5, 5, 7, 9});
+  CHECK(m.mean == Approx(5.0));
+  CHECK(m.sd == Approx(std::sqrt(32.0 / 7)));
+  CHECK(mean_sd({3}).sd == 0);
+}
+
+TEST_CASE("prioritise: every model puts the obviously relevant records first", "[prioritise]") {
+  const auto records = toy_records();
+  const Features f = tfidf_features(texts_of(records));
+  // Labelled: one relevant (row 2) and two irrelevant (rows 0 and 1).
+  const std::vector<std::size_t> labelled = {0, 1, 2};
+  const std::vector<bool> labels = {false, false, true};
+  std::vector<std::size_t> candidates;
+  for (std::size_t i = 3; i < records.size(); ++i) {
+    candidates.push_back(i);
+  }
+  for (RankModel model : {RankModel::svm, RankModel::logistic, RankModel::naive_bayes}) {
+    INFO(rank_model_name(model));
+    RankerSettings s;
+    s.model = model;
+    s.seed = 7;
+    Ranker ranker(f, s);
+    const auto order = order_by_score(candidates, ranker.score(labelled, labels, candidates));
+    // The 9 relevant candidates come first.
+    for (std::size_t i = 0; i < 9; ++i) {
+      CHECK(records[order[i]].included);
+    }
+  }
+}
+
+TEST_CASE("prioritise: nothing to learn gives equal scores", "[prioritise]") {
+  const auto records = toy_records();
+  const Features f = tfidf_features(texts_of(records));
+  Ranker ranker(f, RankerSettings{});
+  const auto scores = ranker.score({0, 1}, {false, false}, {3, 4, 5});
+  CHECK(scores == std::vector<double>{0, 0, 0});
+  CHECK_THROWS_AS(ranker.score({0}, {true, false}, {3}), std::invalid_argument);
+  CHECK_THROWS_AS(ranker.score({0}, {true}, {600}), std::invalid_argument);
+}
+
+TEST_CASE("prioritise: simulation is deterministic for a seed and beats random order", "[prioritise]") {
+  const auto records = toy_records();
+  for (RankModel model : {RankModel::svm, RankModel::naive_bayes}) {
+    INFO(rank_model_name(model));
+    SimulationOptions o;
+    o.ranker.model = model;
+    o.seeds = 2;
+    o.first_seed = 11;
+    const SimulationResult a = simulate(records, o);
+    const SimulationResult b = simulate(records, o);
+    REQUIRE(a.runs.size() == 2);
+    CHECK(a.records == 60);
+    CHECK(a.included == 10);
+    for (std::size_t r = 0; r < 2; ++r) {
+      CHECK(a.runs[r].seed == 11 + r);
+      CHECK(a.runs[r].priors == b.runs[r].priors);
+      CHECK(a.runs[r].order == b.runs[r].order);
+      CHECK(a.runs[r].order.size() == 58);
+      CHECK(a.runs[r].metrics.relevant == 9);
+      // Separable toy data: the 9 remaining inclusions are the first 9.
+      CHECK(a.runs[r].metrics.n100 == 9);
+    }
+    CHECK(a.wss95.mean == b.wss95.mean);
+    CHECK(a.wss95.mean > 50);
+    REQUIRE(a.recall.size() == 59);
+    CHECK(a.recall.front() == 0);
+    CHECK(a.recall.back() == Approx(1.0));
+  }
+  SimulationOptions o;
+  o.prior_included = 10;
+  CHECK_THROWS_AS(simulate(records, o), UsageError);
+}
+
+TEST_CASE("prioritise: reading a labelled CSV", "[prioritise]") {
+  litrev::test::TempDir tmp;
+  const std::string good = (tmp.path() / "good.csv").string();
+  {
+    std::ofstream out(good);
+    out << "label_included,title,id,abstract,extra\n"
+           "1,\"Ketamine, alcohol\",a1,\"An abstract\nover two lines\",x\n"
+           "0,Soil,a2,,y\n";
+  }
+  const auto records = read_labelled_csv(good);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].id == "a1");
+  CHECK(records[0].title == "Ketamine, alcohol");
+  CHECK(records[0].abstract == "An abstract\nover two lines");
+  CHECK(records[0].included);
+  CHECK(records[1].abstract.empty());
+  CHECK_FALSE(records[1].included);
+
+  const std::string bad = (tmp.path() / "bad.csv").string();
+  {
+    std::ofstream out(bad);
+    out << "id,title,abstract,label_included\na1,T,A,1\na2,T,A,maybe\n";
+  }
+  try {
+    read_labelled_csv(bad);
+    FAIL("no error for a bad label");
+  } catch (const DataError& e) {
+    CHECK(e.line() == 3);
+  }
+  const std::string nocol = (tmp.path() / "nocol.csv").string();
+  {
+    std::ofstream out(nocol);
+    out << "id,title,abstract\na1,T,A\n";
+  }
+  CHECK_THROWS_AS(read_labelled_csv(nocol), DataError);
+}
