@@ -1,7 +1,9 @@
 // Screening a review: the protocol's checks before a vote is written, the
 // queues screeners work through, progress, and the state terms in the index.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <litrev/error.hpp>
