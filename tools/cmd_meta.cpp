@@ -1,5 +1,6 @@
 // litrev meta DATA.csv --measure RR|OR|RD|MD|SMD --method FE|MH|PETO|DL|REML|PM|ML
 //             [--test z|knha] [--by COLUMN] [--smd revman] [--level 0.95] [--format text|json]
+//             [--forest FILE.svg [--label-left TEXT] [--label-right TEXT]] [--funnel FILE.svg]
 //
 // Pools one outcome's study data the way metafor does (litrev/evidence.hpp)
 // and prints the pooled estimate with its CI, heterogeneity (tau², I², H², Q)
@@ -7,6 +8,9 @@
 // weight, subgroups with the test for subgroup differences (--by),
 // leave-one-out and the small-study tests. No review directory is needed.
 // The JSON shape is documented in schemas/output.md ("litrev meta").
+// --forest and --funnel also write the plots (litrev/evidence_plot.hpp) as
+// SVG files, each complete or not at all; they are written before anything
+// is printed, so a failure (exit 74, or 2 for a bad path) prints no results.
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -17,7 +21,9 @@
 
 #include <litrev/error.hpp>
 #include <litrev/evidence.hpp>
+#include <litrev/evidence_plot.hpp>
 
+#include "atomic_output.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 
@@ -242,6 +248,10 @@ Runner define_meta(CLI::App& app) {
     std::string smd = "exact";
     double level = 0.95;
     std::string format = "text";
+    std::string forest;
+    std::string funnel;
+    std::string label_left;
+    std::string label_right;
   };
   auto o = std::make_shared<Opts>();
   app.add_option("DATA", o->file,
@@ -260,6 +270,20 @@ Runner define_meta(CLI::App& app) {
   app.add_option("--smd", o->smd, "SMD small-sample correction: exact (metafor, default) or revman");
   app.add_option("--level", o->level, "Confidence level (default 0.95)");
   app.add_option("--format", o->format, "text (default) or json (one object; schemas/output.md)");
+  app.add_option("--forest", o->forest,
+                 "Also write the forest plot as SVG: studies with weights, data columns, subgroups, the "
+                 "diamond, the prediction interval, heterogeneity; ratios on a log axis")
+      ->option_text("FILE.svg");
+  app.add_option("--funnel", o->funnel,
+                 "Also write the funnel plot as SVG: effect against standard error, the pseudo confidence "
+                 "region, Egger's line")
+      ->option_text("FILE.svg");
+  app.add_option("--label-left", o->label_left,
+                 "Forest plot: text under the axis left of the line of no effect, e.g. \"Favours ketamine\"")
+      ->option_text("TEXT");
+  app.add_option("--label-right", o->label_right,
+                 "Forest plot: text under the axis right of the line of no effect, e.g. \"Favours control\"")
+      ->option_text("TEXT");
   app.footer("Zero cells: 1/2 is added to every cell of a table with a zero cell (metafor's escalc default); "
              "MH and Peto pool the raw tables. Numbers match R's metafor 3.8.");
   return [o](Context&) {
@@ -286,12 +310,52 @@ Runner define_meta(CLI::App& app) {
     opts.smd = o->smd == "exact" ? SmdCorrection::exact : SmdCorrection::revman;
     opts.level = o->level;
     opts.by = o->by;
+    if ((!o->label_left.empty() || !o->label_right.empty()) && o->forest.empty()) {
+      throw UsageError("--label-left and --label-right label the forest plot: give --forest FILE.svg");
+    }
+    if (!o->forest.empty() && o->forest == o->funnel) {
+      throw UsageError("--forest and --funnel name the same file " + o->forest);
+    }
     const OutcomeTable table = read_outcome_csv(o->file);
     const MetaAnalysis a = analyse(table, opts);
+    // Both plots are drawn, then both files are written and committed, then
+    // the results are printed.
+    std::string forest, funnel;
+    if (!o->forest.empty()) {
+      ForestOptions fo;
+      fo.label_left = o->label_left;
+      fo.label_right = o->label_right;
+      fo.by = o->by;
+      forest = forest_svg(a, fo, &table);
+    }
+    if (!o->funnel.empty()) {
+      funnel = funnel_svg(a);
+    }
+    std::unique_ptr<AtomicOutput> forest_out, funnel_out;
+    if (!o->forest.empty()) {
+      forest_out = std::make_unique<AtomicOutput>(o->forest);
+      forest_out->stream() << forest;
+    }
+    if (!o->funnel.empty()) {
+      funnel_out = std::make_unique<AtomicOutput>(o->funnel);
+      funnel_out->stream() << funnel;
+    }
+    if (forest_out) {
+      forest_out->commit();
+    }
+    if (funnel_out) {
+      funnel_out->commit();
+    }
     if (o->format == "json") {
       fmt::print("{}\n", analysis_json(a, opts, o->file).dump());
     } else {
       print_text(a, opts, o->file);
+      if (forest_out) {
+        fmt::print("\nWrote the forest plot to {}\n", o->forest);
+      }
+      if (funnel_out) {
+        fmt::print("{}Wrote the funnel plot to {}\n", forest_out ? "" : "\n", o->funnel);
+      }
     }
     std::fflush(stdout);
     for (const std::string& w : a.warnings) {

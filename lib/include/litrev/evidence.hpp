@@ -242,6 +242,7 @@ struct EggerTest {
   double df = k_na;      // residual df for lm (k−2); NaN for rma with a z test
   double limit_estimate = k_na; // the intercept: the estimate as sei -> 0
   double limit_ci_lb = k_na, limit_ci_ub = k_na;
+  double slope = k_na; // the sei coefficient: the fitted line is limit_estimate + slope·sei
 };
 // regtest(model = "lm"): weighted least squares with weights 1/vi, t test on
 // k−2 df (equals Egger 1997's test of the intercept of yi/sei on 1/sei).
@@ -280,6 +281,9 @@ struct MetaOptions {
 struct Subgroup {
   std::string name;
   MetaFit fit;
+  // The subgroup's studies as indices into MetaAnalysis::overall.studies
+  // (the rows of the table), in order; fit.studies lists the same studies.
+  std::vector<std::size_t> rows;
 };
 
 // The test for subgroup differences: the subgroup estimates pooled with a

@@ -136,7 +136,7 @@ MetaAnalysis analyse(const OutcomeTable& table, const MetaOptions& options) {
     }
     for (std::size_t g = 0; g < names.size(); ++g) {
       try {
-        a.subgroups.push_back({names[g], fit_rows(table, es, members[g], options)});
+        a.subgroups.push_back({names[g], fit_rows(table, es, members[g], options), members[g]});
       } catch (const UsageError& e) {
         throw UsageError("subgroup " + options.by + " = \"" + names[g] + "\": " + e.what());
       } catch (const DataError&) {

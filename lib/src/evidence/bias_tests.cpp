@@ -81,6 +81,7 @@ EggerTest egger_lm(const std::vector<double>& yi, const std::vector<double>& vi,
   t.limit_estimate = intercept;
   t.limit_ci_lb = intercept - crit * se_intercept;
   t.limit_ci_ub = intercept + crit * se_intercept;
+  t.slope = slope;
   return t;
 }
 
@@ -99,6 +100,7 @@ EggerTest egger_rma(const std::vector<double>& yi, const std::vector<double>& vi
   t.limit_estimate = f.beta[0];
   t.limit_ci_lb = f.ci_lb[0];
   t.limit_ci_ub = f.ci_ub[0];
+  t.slope = f.beta[1];
   return t;
 }
 

@@ -424,32 +424,7 @@ std::vector<std::string> wrap(std::string_view text, double first, double rest, 
   return lines;
 }
 
-std::string xml_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
-}
+std::string xml_escape(std::string_view s) { return escape_xml_text(s); }
 
 // Coordinates with at most one decimal.
 std::string num(double v) {

@@ -115,40 +115,8 @@ const char* glyph(Slot s) {
   return "";
 }
 
-// The SVG text of a user's label: valid UTF-8 with no characters XML
-// forbids, escaped.
-std::string xml_text(std::string_view s) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    char32_t cp = 0;
-    const std::size_t n = decode_utf8(s, i, cp);
-    if (n == 0) {
-      cp = 0xFFFD;
-    }
-    i += n ? n : 1;
-    if (!is_xml_char(cp) || cp == '\n' || cp == '\r' || cp == '\t') {
-      cp = cp == '\n' || cp == '\r' || cp == '\t' ? U' ' : U'\uFFFD';
-    }
-    switch (cp) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      append_utf8(out, cp);
-    }
-  }
-  return out;
-}
+// The SVG text of a user's label (util/text.hpp).
+std::string xml_text(std::string_view s) { return escape_xml_text(s); }
 
 // Estimated advance of `s` in DejaVu Sans at `font` px (a wide face: about
 // 0.63 em per lower-case letter, 0.7 per capital).

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include <litrev/utf8.hpp>
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -150,6 +152,42 @@ std::size_t find_invalid_utf8(std::string_view s) noexcept {
     i += len;
   }
   return std::string_view::npos;
+}
+
+std::string escape_xml_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char32_t cp = 0;
+    const std::size_t n = decode_utf8(s, i, cp);
+    i += n ? n : 1;
+    if (n == 0 || !is_xml_char(cp)) {
+      cp = 0xFFFD;
+    } else if (cp == '\t' || cp == '\n' || cp == '\r') {
+      cp = ' ';
+    }
+    switch (cp) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    case '\'':
+      out += "&apos;";
+      break;
+    default:
+      append_utf8(out, cp);
+    }
+  }
+  return out;
 }
 
 std::size_t count_newlines(std::string_view s) noexcept {

@@ -38,6 +38,11 @@ constexpr bool is_xml_char(unsigned long cp) noexcept {
          (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
+// `s` as XML character data or attribute value: invalid UTF-8 and characters
+// XML forbids become U+FFFD, tab, line feed and carriage return become a
+// space (a label is one line), and & < > " ' are written as entities.
+std::string escape_xml_text(std::string_view s);
+
 // Number of line feeds ('\n') in `s`. Word-at-a-time, so counting the lines
 // of a whole file costs little next to parsing it.
 std::size_t count_newlines(std::string_view s) noexcept;
