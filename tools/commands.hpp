@@ -31,6 +31,8 @@ Runner define_import(CLI::App& app);
 Runner define_fetch(CLI::App& app);
 Runner define_rebuild(CLI::App& app);
 Runner define_search(CLI::App& app);
+Runner define_thesaurus(CLI::App& app);
+Runner define_index(CLI::App& app);
 Runner define_show(CLI::App& app);
 Runner define_export(CLI::App& app);
 Runner define_dedup(CLI::App& app);

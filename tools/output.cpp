@@ -1,6 +1,10 @@
 #include "output.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include <litrev/error.hpp>
 
@@ -103,6 +107,19 @@ Stage stage_option(const std::string& value) {
     throw UsageError("--stage: '" + value + "' is not a stage (ta, ft, title-abstract, full-text)");
   }
   return *stage;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw IoError(path + ": cannot read: " + std::strerror(errno));
+  }
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) {
+    throw IoError(path + ": read error");
+  }
+  return out.str();
 }
 
 } // namespace litrev::cli

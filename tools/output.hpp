@@ -31,6 +31,10 @@ std::string reviewer_or_env(const std::string& given, const std::string& command
 // A stage from --stage (ta, ft, title-abstract, full-text); throws UsageError.
 Stage stage_option(const std::string& value);
 
+// The whole of the file at `path`; throws IoError naming it when it cannot be
+// read.
+std::string read_text_file(const std::string& path);
+
 // Validates the --format value against `allowed`; throws UsageError.
 void check_format(const std::string& format, const std::vector<std::string>& allowed);
 

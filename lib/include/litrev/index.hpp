@@ -15,11 +15,15 @@
 
 #include <litrev/record.hpp>
 
+namespace Xapian {
+class Query;
+}
+
 namespace litrev {
 
 // The schema version written to the index's metadata. An index whose version
 // differs must be rebuilt (`litrev rebuild`).
-inline constexpr int k_index_schema_version = 1;
+inline constexpr int k_index_schema_version = 2;
 
 // One row of the schema table.
 struct IndexField {
@@ -38,16 +42,51 @@ struct IndexField {
 // The schema table, in the order schemas/index.md lists it.
 const std::vector<IndexField>& index_schema();
 
-// Options for a search.
+enum class QuerySyntax {
+  native, // Xapian's QueryParser with litrev's fields (schemas/index.md)
+  pubmed, // PubMed's field tags, left-to-right AND/OR/NOT (schemas/index.md)
+};
+
+enum class SortOrder {
+  relevance, // BM25, ties in index order (the default)
+  date,      // newest first, then relevance
+  author,    // first author A-Z ("family initials"), then relevance
+};
+
+// Options for a search. {offset, limit} alone is a plain search.
 struct SearchOptions {
   std::size_t offset = 0;
   std::size_t limit = 20;
+  QuerySyntax syntax = QuerySyntax::native;
+  SortOrder sort = SortOrder::relevance;
+  // Compute a highlighted passage per hit (SearchHit::snippet).
+  bool snippets = false;
+  // Facets to count over the whole matching set: "year", "pt", "lang", "journal".
+  std::vector<std::string> facets = {};
+  // Expand every word or phrase found in the index's thesaurus to its
+  // concept (`~word` expands one explicitly, with or without this).
+  bool expand = false;
+};
+
+// A passage of a hit's abstract (or title) with the query's matches marked.
+struct Snippet {
+  std::string text; // plain text, "..." where cut
+  // Byte ranges [first, second) of `text` that match the query, in order.
+  std::vector<std::pair<std::size_t, std::size_t>> highlights;
 };
 
 struct SearchHit {
   std::size_t rank = 0; // 1-based rank in the whole result list
-  double score = 0;     // Xapian's BM25 weight
+  double score = 0;     // Xapian's BM25 weight (0 when sorted by a value)
   Record record;
+  Snippet snippet;      // empty unless SearchOptions::snippets
+};
+
+// Exact counts of one facet over the matching set: years newest first; the
+// others most frequent first, ties in value order.
+struct Facet {
+  std::string name;
+  std::vector<std::pair<std::string, std::uint64_t>> counts;
 };
 
 struct SearchResult {
@@ -55,6 +94,24 @@ struct SearchResult {
   std::string parsed;       // Xapian's description of the parsed query
   std::uint64_t total = 0;  // exact number of matching records
   std::vector<SearchHit> hits;
+  std::vector<Facet> facets; // in the order asked for
+  // "Did you mean", for a query that matches nothing: the query with each
+  // word that no title or abstract holds replaced by Xapian's suggestion from
+  // the spelling data (title and abstract words); empty when there is none.
+  std::string suggestion;
+};
+
+struct StrategyLine; // litrev/strategy.hpp
+
+struct StrategyLineResult {
+  int number = 0;
+  std::string query;
+  std::uint64_t hits = 0; // records this line matches
+};
+
+struct StrategyResult {
+  std::vector<StrategyLineResult> lines;
+  SearchResult last; // the last line's result, with hits per the options
 };
 
 // A Xapian database holding one review's records.
@@ -90,6 +147,18 @@ public:
   // message on a syntax error.
   SearchResult search(const std::string& query, const SearchOptions& options) const;
 
+  // Runs a numbered strategy: each line in `options.syntax` (references to
+  // earlier lines as `#n`), counting every line's hits; the last line's
+  // result follows `options`. Throws UsageError naming the line on a syntax
+  // error, as search() does.
+  StrategyResult run_strategy(const std::vector<StrategyLine>& lines, const SearchOptions& options) const;
+
+  // Replaces the thesaurus used for synonyms (`~word`, SearchOptions::expand)
+  // by `text` (litrev/thesaurus.hpp's format), kept in the index's metadata.
+  // Throws DataError (naming `source` and the line) when `text` is malformed.
+  // Write mode only.
+  void set_thesaurus(const std::string& text, const std::string& source);
+
   // Whether a record with `key` is in the index.
   bool contains(const std::string& key) const;
 
@@ -115,11 +184,27 @@ public:
   // record (upsert) drops these terms: Review::sync_state() puts them back.
   bool set_field_terms(const std::string& key, const std::string& field, const std::vector<std::string>& values);
 
+  // Splits the index into `shards` new databases DIR/shard-1 ... DIR/shard-N
+  // plus a stub database DIR/XAPIANDB listing them, so that opening DIR (or
+  // a stub naming the shards behind `xapian-tcpsrv` servers as "remote
+  // HOST:PORT" lines) searches them together. Each document is copied whole
+  // (terms, positions, values, data) to shard ((docid - 1) mod N) + 1 under
+  // docid ((docid - 1) div N) + 1, which is exactly where Xapian's
+  // interleaving of N shards puts it back: combined, the shards return the
+  // same records in the same order with the same scores. The metadata
+  // (schema version, thesaurus) goes to every shard. Throws UsageError when
+  // DIR exists or N < 1; IndexError on a Xapian failure.
+  void write_shards(const std::string& dir, unsigned shards) const;
+
   // Every key in the index, sorted.
   std::vector<std::string> keys() const;
 
 private:
   struct Impl;
+  struct Query; // a translated query (index.cpp)
+  Query translate(const std::string& text, const SearchOptions& options, const std::map<int, Query>* lines,
+                  std::string* suggestion) const;
+  void execute(const Xapian::Query& query, const SearchOptions& options, SearchResult& result) const;
   std::unique_ptr<Impl> m_impl;
 };
 

@@ -274,6 +274,15 @@ public:
   // Throws IndexError when the index is busy.
   ImportReport import_files(const std::vector<std::string>& paths, const ImportOptions& options);
 
+  // Makes the thesaurus file at `path` (litrev/thesaurus.hpp) the review's:
+  // checks it, copies it to thesaurus.txt in the review directory (which
+  // `rebuild` reads again) and loads it into the index, for `~word` and
+  // `search --expand`. Returns the number of concepts. Throws DataError
+  // (file, line) for a malformed file, and nothing changes; IoError when it
+  // cannot be read or written; IndexError when the index is busy.
+  std::size_t set_thesaurus(const std::string& path);
+  std::string thesaurus_path() const;
+
   // Runs a search on a remote service and lands everything it returns as a
   // new run: the raw responses byte for byte in sources/<run>/ with
   // manifest.json (database, query as typed and as translated, dates, counts

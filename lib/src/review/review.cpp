@@ -1,5 +1,6 @@
 // The review directory: init, import, rebuild.
 #include <litrev/review.hpp>
+#include <litrev/thesaurus.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -251,6 +252,20 @@ ImportReport Review::import_files(const std::vector<std::string>& paths,
   return report;
 }
 
+std::string Review::thesaurus_path() const { return (fs::path(m_dir) / "thesaurus.txt").string(); }
+
+std::size_t Review::set_thesaurus(const std::string& path) {
+  const std::string text = read_file(path);
+  const Thesaurus thesaurus = Thesaurus::parse(text, path);
+  Index index(index_path(), Index::Mode::write);
+  if (fs::weakly_canonical(path) != fs::weakly_canonical(thesaurus_path())) {
+    write_file_atomic(thesaurus_path(), text);
+  }
+  index.set_thesaurus(text, thesaurus_path());
+  index.commit();
+  return thesaurus.concepts().size();
+}
+
 RebuildReport Review::rebuild() {
   RebuildReport report;
   const fs::path live(index_path());
@@ -292,6 +307,9 @@ RebuildReport Review::rebuild() {
                    nullptr);
       }
       ++report.runs;
+    }
+    if (fs::exists(thesaurus_path())) {
+      index.set_thesaurus(read_file(thesaurus_path()), thesaurus_path());
     }
     index.commit();
     report.records = index.size();
