@@ -137,6 +137,9 @@ std::string f4(double v) {
   return fmt::format("{:.4f}", v);
 }
 
+// Percentages with 2 decimals; NA when undefined (one study has no I² CI).
+std::string pct2(double v) { return std::isfinite(v) ? fmt::format("{:.2f}", v) : "NA"; }
+
 std::string pfmt(double p) {
   if (!std::isfinite(p)) {
     return "NA";
@@ -171,14 +174,13 @@ void print_fit(const MetaFit& f, int level_pct, const std::string& indent) {
     fmt::print("{}tau² = {} (SE {}; {}% CI {}{} to {}{}), tau = {}\n", indent, f4(f.tau2), f4(f.se_tau2),
                level_pct, f.tau2_ci_lb_sign, f4(f.tau2_ci_lb), f.tau2_ci_ub_sign, f4(f.tau2_ci_ub),
                f4(std::sqrt(f.tau2)));
-    fmt::print("{}I² = {}% ({}% CI {}{} to {}{}), H² = {}\n", indent, fmt::format("{:.2f}", f.i2), level_pct,
-               f.tau2_ci_lb_sign, fmt::format("{:.2f}", f.i2_ci_lb), f.tau2_ci_ub_sign,
-               fmt::format("{:.2f}", f.i2_ci_ub), f4(f.h2));
+    fmt::print("{}I² = {}% ({}% CI {}{} to {}{}), H² = {}\n", indent, pct2(f.i2), level_pct, f.tau2_ci_lb_sign,
+               pct2(f.i2_ci_lb), f.tau2_ci_ub_sign, pct2(f.i2_ci_ub), f4(f.h2));
     if (f.tau2_ci_ub_sign == ">") {
       fmt::print("{}(\">\": the Q-profile bound lies beyond the searched range; the CI is wider)\n", indent);
     }
   } else {
-    fmt::print("{}I² = {}%, H² = {}\n", indent, fmt::format("{:.2f}", f.i2), f4(f.h2));
+    fmt::print("{}I² = {}%, H² = {}\n", indent, pct2(f.i2), f4(f.h2));
   }
   fmt::print("{}Q({} df) = {}, p = {}\n", indent, f.q_df, f4(f.q), pfmt(f.q_pval));
   const char* stat = f.test == PoolTest::knha ? "t" : "z";

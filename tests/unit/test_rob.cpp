@@ -29,6 +29,8 @@
 #include <litrev/error.hpp>
 #include <litrev/rob.hpp>
 
+#include <nlohmann/json.hpp>
+
 using litrev::RobAnswer;
 using litrev::RobAnswers;
 using litrev::RobDomainLevels;
@@ -1028,4 +1030,49 @@ TEST_CASE("malformed definitions are refused naming the problem", "[rob]") {
   refused(minimal_tool(R"([{"id": "1.1", "text": "a", "answers": ["maybe"]}])"), "not an answer code");
   refused(minimal_tool("[" + q11 + "]", "\"rob2-2019-d9\""), "unknown algorithm");
   refused(minimal_tool("[" + q11 + "]", "\"rob2-2019-d1\""), "needs question 1.2");
+}
+
+// The worked review ships RoB 2 answers and the robvis summary made from
+// them (corpora/ketamine-sud/rob); the summary must be what the algorithm
+// gives for those answers.
+TEST_CASE("the worked review's RoB 2 summary follows from its answers", "[rob]") {
+  const std::string dir = std::string(LITREV_SOURCE_DIR) + "/corpora/ketamine-sud/rob/";
+  std::ifstream answers_file(dir + "rob2-answers.json");
+  REQUIRE(answers_file);
+  const nlohmann::json doc = nlohmann::json::parse(answers_file);
+  const litrev::RobTool& tool = litrev::rob_tool(doc.at("tool").get<std::string>());
+  std::map<std::string, std::vector<std::string>> computed;
+  for (const auto& a : doc.at("assessments")) {
+    RobAnswers answers;
+    for (const auto& [q, v] : a.at("answers").items()) {
+      answers[q] = litrev::parse_rob_answer(v.at("answer").get<std::string>());
+    }
+    RobDomainLevels levels;
+    std::vector<std::string> row;
+    for (const char* d : {"D1", "D2", "D3", "D4", "D5"}) {
+      const auto j = litrev::domain_judgement(tool, d, answers);
+      REQUIRE(j.status == RobJudgementStatus::judged);
+      levels[d] = j.level;
+      row.push_back(tool.level(j.level).label);
+    }
+    row.push_back(tool.level(litrev::overall_judgement(tool, levels).level).label);
+    computed[a.at("study").get<std::string>()] = row;
+  }
+  std::ifstream csv(dir + "rob2-summary.csv");
+  std::string line;
+  std::getline(csv, line); // header
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, ',');) {
+      cells.push_back(cell.size() >= 2 && cell.front() == '"' ? cell.substr(1, cell.size() - 2) : cell);
+    }
+    REQUIRE(cells.size() == 7);
+    INFO(cells[0]);
+    REQUIRE(computed.count(cells[0]) == 1);
+    CHECK(std::vector<std::string>(cells.begin() + 1, cells.end()) == computed[cells[0]]);
+    ++rows;
+  }
+  CHECK(rows == computed.size());
 }
