@@ -892,7 +892,7 @@ private:
   // month takes in that month's day-less records (and 1 January the year's
   // month-less ones): 2019/06/01 is "20190600", 2019/01/01 is "20190000".
   static std::string bound(const Date& d, bool lower) {
-    char buf[16];
+    char buf[40]; // room for any int year, month and day: -Wformat-truncation at -O2
     if (lower) {
       const int month = d.month == 0 || (d.month == 1 && d.day <= 1) ? 0 : d.month;
       const int day = month == 0 || d.day <= 1 ? 0 : d.day;
