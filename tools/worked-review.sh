@@ -154,28 +154,14 @@ step -C "$review" search --syntax pubmed --strategy strategies/pubmed-combined.t
   --check-recall strategies/known-relevant.txt --limit 100 --format json >"$report/search-strategy.jsonl"
 
 say "5. Screening (worked example: the votes and resolutions in screening/ are the project's, not published decisions)"
-# resolve_rows FILE STAGE: one `litrev resolve` per row of the adjudicator's CSV (key,decision,reason,note,...).
-resolve_rows() {
-  local file=$1 stage=$2 key decision reason note_text
-  while IFS=$'\x1f' read -r key decision reason note_text; do   # unit separator: empty fields survive
-    args=(-C "$review" resolve "$key" "$decision" --stage "$stage" --reviewer cy --note "$note_text")
-    [ -n "$reason" ] && args+=(--reason "$reason")
-    step "${args[@]}"
-  done < <("$python" -c '
-import csv, sys
-for row in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
-    fields = [row["key"], row["decision"], row.get("reason") or "", row.get("note") or ""]
-    print("\x1f".join(f.replace("\x1f", " ").replace("\n", " ") for f in fields))
-' "$file")
-}
 step -C "$review" decide --from screening/ta-ana.csv --reviewer ana
 step -C "$review" decide --from screening/ta-ben.csv --reviewer ben
 step -C "$review" conflicts --reviewer cy
-resolve_rows screening/ta-cy-resolve.csv ta
+step -C "$review" resolve --from screening/ta-cy-resolve.csv --reviewer cy
 step -C "$review" decide --from screening/ft-ana.csv --stage ft --reviewer ana
 step -C "$review" decide --from screening/ft-ben.csv --stage ft --reviewer ben
 step -C "$review" conflicts --stage ft --reviewer cy
-resolve_rows screening/ft-cy-resolve.csv ft
+step -C "$review" resolve --from screening/ft-cy-resolve.csv --stage ft --reviewer cy
 step -C "$review" agreement
 "$litrev_bin" -C "$review" agreement --format json >"$report/agreement-ta.json"
 "$litrev_bin" -C "$review" agreement --stage ft --format json >"$report/agreement-ft.json"

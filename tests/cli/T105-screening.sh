@@ -174,9 +174,18 @@ first_conflict=$(printf '%s\n' "$conflict_keys" | head -1)
 run litrev -C r resolve "$first_conflict" include --reviewer ana
 expect_exit 2
 expect_contains "$err" "not an adjudicator"
-for k in $conflict_keys; do
-  litrev -C r resolve "$k" include --reviewer cy --note "adult sample" >/dev/null || fail "resolve $k"
-done
+# resolve --from: a file with one bad row (maybe is no resolution) writes nothing.
+{ echo "key,decision,note"; for k in $conflict_keys; do echo "$k,include,adult sample"; done; } > resolutions.csv
+n_resolutions=$(($(wc -l < resolutions.csv) - 1))
+{ cat resolutions.csv; echo "$first_conflict,maybe,unsure"; } > bad-resolutions.csv
+before=$(fingerprint r)
+run litrev -C r resolve --from bad-resolutions.csv --reviewer cy
+expect_exit 2
+expect_contains "$err" "item $((n_resolutions + 1)): a resolution is include or exclude"
+expect_eq "$(fingerprint r)" "$before"
+run litrev -C r resolve --from resolutions.csv --reviewer cy
+expect_exit 0
+expect_eq "$(printf '%s\n' "$out" | grep -c 'resolved include at title-abstract')" "$n_resolutions"
 run litrev -C r conflicts --reviewer cy
 expect_contains "$out" "0 records to resolve"
 

@@ -372,6 +372,12 @@ public:
   // decision is maybe, or as decide() does.
   LedgerEvent resolve(const std::string& actor, const DecisionInput& input, const std::string& now = {});
 
+  // resolve() for many records: every one is checked first, and nothing is
+  // written unless all pass (the UsageError names the first failing item by
+  // its position, 1-based). Returns the events written.
+  std::vector<LedgerEvent> resolve_all(const std::string& actor, const std::vector<DecisionInput>& inputs,
+                                       const std::string& now = {});
+
   // Records whether the full text of an included record was retrieved
   // ("screen.retrieval"); `reason` is required when it was not. Throws
   // UsageError when the record was not included at title-abstract.

@@ -364,22 +364,36 @@ std::vector<LedgerEvent> Review::decide_all(const std::string& actor, const std:
 }
 
 LedgerEvent Review::resolve(const std::string& actor, const DecisionInput& input, const std::string& now) {
+  return resolve_all(actor, {input}, now).front();
+}
+
+std::vector<LedgerEvent> Review::resolve_all(const std::string& actor, const std::vector<DecisionInput>& inputs,
+                                             const std::string& now) {
   const Protocol p = protocol();
   check_actor(p, actor);
   const Reviewer* r = p.reviewer(actor);
   if (!r || r->role != Role::adjudicator) {
     throw UsageError("\"" + actor + "\" is not an adjudicator in litrev.json; only adjudicators resolve");
   }
-  if (input.decision == Decision::maybe) {
-    throw UsageError("a resolution is include or exclude, not maybe");
-  }
-  DecisionInput in = input;
   std::optional<ScreeningState> state;
-  if (in.stage == Stage::full_text) {
+  if (needs_state(inputs)) {
     state = screening();
   }
-  check_input(p, open_index(), state ? &*state : nullptr, in, "");
-  return Ledger(ledger_path()).append(actor, "screen.resolve", decision_payload(in), now);
+  const Index index = open_index();
+  std::vector<DecisionInput> checked = inputs;
+  for (std::size_t i = 0; i < checked.size(); ++i) {
+    const std::string what = inputs.size() > 1 ? "item " + std::to_string(i + 1) + ": " : "";
+    if (checked[i].decision == Decision::maybe) {
+      throw UsageError(what + "a resolution is include or exclude, not maybe");
+    }
+    check_input(p, index, state ? &*state : nullptr, checked[i], what);
+  }
+  Ledger ledger(ledger_path());
+  std::vector<LedgerEvent> out;
+  for (const DecisionInput& in : checked) {
+    out.push_back(ledger.append(actor, "screen.resolve", decision_payload(in), now));
+  }
+  return out;
 }
 
 LedgerEvent Review::set_retrieval(const std::string& actor, const std::string& key, bool retrieved,
