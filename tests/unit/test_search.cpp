@@ -252,3 +252,19 @@ TEST_CASE("a native strategy counts every line and refers back with #n", "[searc
   CHECK_THROWS_WITH(f.index.run_strategy({{1, "ketamine", 1}, {2, "#3 OR #1", 4}}, {0, 10}),
                     Catch::Contains("strategy line 4") && Catch::Contains("#3"));
 }
+
+TEST_CASE("exact author values fold case beyond ASCII", "[search]") {
+  litrev::test::TempDir tmp;
+  Index index(tmp / "index", Index::Mode::write);
+  Record r = make("7", 2023, 1, "Burn care for older patients", "", "Bruserud");
+  r.authors[0].initials = "Ø";
+  index.upsert(r);
+  index.commit();
+  SearchOptions o{0, 10};
+  o.syntax = litrev::QuerySyntax::pubmed;
+  for (const char* q : {"\"bruserud ø\"[au]", "\"BRUSERUD Ø\"[au]", "\"Bruserud, Øyvind\"[au]", "bruserud[1au]"}) {
+    INFO(q);
+    CHECK(index.search(q, o).total == 1);
+  }
+  CHECK(index.search("\"bruserud o\"[au]", o).total == 0);
+}

@@ -51,7 +51,7 @@ std::string bounded_term(const std::string& prefix, const std::string& value) {
   return term.substr(0, 220) + "#" + buf;
 }
 
-std::string exact_value(const std::string& text) { return ascii_lower(folded_xml_space(text)); }
+std::string exact_value(const std::string& text) { return case_fold(folded_xml_space(text)); }
 
 std::string author_value(const AuthorName& a) {
   if (!a.collective.empty()) {

@@ -61,7 +61,8 @@ struct AuthorName {
 };
 std::string author_value(const AuthorName& a);
 
-// Lower-cases and folds runs of white space to one space, trimming the ends:
+// Folds case (Unicode: "Ø" -> "ø") and runs of white space to one space,
+// trimming the ends:
 // what every exact-phrase value (MeSH, publication type, author) goes through
 // on both sides.
 std::string exact_value(const std::string& text);

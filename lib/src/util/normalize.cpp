@@ -87,6 +87,19 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+std::string case_fold(std::string_view s) {
+  utf8proc_uint8_t* folded = nullptr;
+  const utf8proc_ssize_t n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(s.data()), static_cast<utf8proc_ssize_t>(s.size()), &folded,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
+  if (n < 0) {
+    return ascii_lower(s);
+  }
+  std::string out(reinterpret_cast<const char*>(folded), static_cast<std::size_t>(n));
+  std::free(folded);
+  return out;
+}
+
 std::string match_key(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -11,6 +11,10 @@ namespace litrev {
 // ASCII letters lower-cased; every other byte unchanged.
 std::string ascii_lower(std::string_view s);
 
+// `s` in Unicode NFC with case folded ("Bruserud Ø" -> "bruserud ø"), marks
+// kept. Invalid UTF-8 falls back to ascii_lower(s).
+std::string case_fold(std::string_view s);
+
 // A form of `s` for matching records and building keys: Unicode NFKC with case
 // folding and accents stripped (utf8proc), every run of characters that are not
 // letters or digits turned into one space, trimmed. "Ketamine–Assisted
