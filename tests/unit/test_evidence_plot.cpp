@@ -6,7 +6,8 @@
 // mapped back through it and compared with the meta-analysis.
 //
 // Data: tests/cli/data/meta (dat.bcg and dat.normand1999, see the README
-// there), fitted with litrev's own metafor-matching code.
+// there), fitted with litrev's own metafor-matching code. Risk-of-bias
+// tables for the forest plot's columns are made up here, in code.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include <litrev/error.hpp>
 #include <litrev/evidence.hpp>
 #include <litrev/evidence_plot.hpp>
+#include <litrev/rob_report.hpp>
 
 #include "testutil.hpp"
 
@@ -199,6 +201,52 @@ std::string ci_text(double e, double lb, double ub) {
 
 // The y of the middle of a text line.
 double text_mid(const pugi::xml_node& t) { return attr(t, "y") - 0.36 * attr(t, "font-size"); }
+
+const char* const k_rob2_levels[] = {"low", "some_concerns", "high"};
+
+// The made-up RoB 2 judgement of study `i` in domain `d` (0..4): all three
+// levels occur, in no simple pattern.
+std::string rob2_level(std::size_t i, std::size_t d) { return k_rob2_levels[(i * 7 + d * 3 + i * d) % 3]; }
+
+// A RoB 2 table with a row for every study of `fit` except those named in
+// `skip`, in reverse order (the plot matches by label, not by position),
+// plus a row for a study that is not in the analysis. The overall
+// judgement is the worst domain's.
+RobTable rob2_table(const MetaFit& fit, const std::vector<std::string>& skip) {
+  RobTable t = make_rob_table(rob_report_tool("rob2"));
+  REQUIRE(t.domains.size() == 5);
+  for (std::size_t i = fit.studies.size(); i-- > 0;) {
+    if (std::find(skip.begin(), skip.end(), fit.studies[i].study) != skip.end()) {
+      continue;
+    }
+    RobTableRow r;
+    r.study = fit.studies[i].study;
+    std::size_t worst = 0;
+    for (std::size_t d = 0; d < 5; ++d) {
+      r.domains.push_back(rob2_level(i, d));
+      worst = std::max(worst, static_cast<std::size_t>(std::find(std::begin(k_rob2_levels), std::end(k_rob2_levels),
+                                                                 r.domains.back()) -
+                                                       std::begin(k_rob2_levels)));
+    }
+    r.overall = k_rob2_levels[worst];
+    t.rows.push_back(r);
+  }
+  RobTableRow other;
+  other.study = "Not in the analysis 2001";
+  other.domains.assign(5, "high");
+  other.overall = "high";
+  t.rows.push_back(other);
+  return t;
+}
+
+// The texts of the nodes `xpath` selects, in document order.
+std::vector<std::string> texts(const pugi::xml_node& root, const char* xpath) {
+  std::vector<std::string> out;
+  for (const pugi::xml_node& n : select(root, xpath)) {
+    out.push_back(n.child_value());
+  }
+  return out;
+}
 
 } // namespace
 
@@ -455,6 +503,71 @@ TEST_CASE("forest plot: no two texts overlap", "[evidence-plot]") {
     o.axis_max = 5;
     check_no_overlap(forest_svg(f.analysis, o, &f.table));
   }
+  SECTION("risk-of-bias columns with subgroups data columns and favours labels") {
+    const Fitted f = fit_file("bcg.csv", EffectMeasure::risk_ratio, PoolMethod::reml, "alloc");
+    const RobTable t = rob2_table(f.analysis.overall, {"TPT Madras 1980"});
+    ForestOptions o;
+    o.by = "alloc";
+    o.label_left = "Favours vaccine";
+    o.label_right = "Favours control";
+    o.title = "BCG vaccine and tuberculosis";
+    o.rob = &t;
+    check_no_overlap(forest_svg(f.analysis, o, &f.table));
+  }
+  SECTION("risk-of-bias columns of ROBINS-I with every level") {
+    const Fitted f = fit_file("normand1999.csv", EffectMeasure::smd, PoolMethod::pm);
+    RobTable t = make_rob_table(rob_report_tool("robinsi"));
+    REQUIRE(t.domains.size() == 7);
+    const char* const levels[] = {"low", "moderate", "serious", "critical", k_rob_no_information,
+                                  k_rob_not_applicable};
+    for (std::size_t i = 0; i < f.analysis.overall.studies.size(); ++i) {
+      RobTableRow r;
+      r.study = f.analysis.overall.studies[i].study;
+      for (std::size_t c = 0; c < 7; ++c) {
+        r.domains.emplace_back(levels[(i + c) % 6]);
+      }
+      r.overall = "critical";
+      t.rows.push_back(r);
+    }
+    ForestOptions o;
+    o.rob = &t;
+    o.rob_palette = RobPalette::colourblind;
+    const std::string svg = forest_svg(f.analysis, o, &f.table);
+    check_no_overlap(svg);
+    const pugi::xml_document doc = parse_svg(svg);
+    CHECK(texts(doc, "//g[@class='rob-header']/text") ==
+          std::vector<std::string>{"Risk of bias", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "Overall"});
+    std::vector<std::string> legend;
+    for (const pugi::xml_node& e : select(doc, "//g[@class='rob-legend-entry']")) {
+      legend.push_back(e.attribute("data-level").value());
+    }
+    CHECK(legend == std::vector<std::string>{"low", "moderate", "serious", "critical", "no_information",
+                                             "not_applicable"});
+  }
+  SECTION("risk-of-bias columns with no study in the table") {
+    // Every study is named in the footer, over several lines that each fit.
+    const Fitted f = fit_file("bcg.csv", EffectMeasure::risk_ratio, PoolMethod::dl);
+    RobTable t = rob2_table(f.analysis.overall, {});
+    t.rows.erase(t.rows.begin(), t.rows.end() - 1); // only the study that is not in the analysis
+    ForestOptions o;
+    o.rob = &t;
+    const std::string svg = forest_svg(f.analysis, o);
+    check_no_overlap(svg);
+    const pugi::xml_document doc = parse_svg(svg);
+    CHECK(select(doc, "//g[@class='rob-cell']").empty());
+    CHECK(select(doc, "//g[@class='rob-legend-entry']").empty());
+    const std::vector<std::string> lines = texts(doc, "//g[@class='footer']/text[@class='rob-missing']");
+    CHECK(lines.size() > 1);
+    std::string all;
+    for (const std::string& l : lines) {
+      all += (all.empty() ? "" : " ") + l;
+    }
+    std::string want = "No risk-of-bias assessment:";
+    for (std::size_t i = 0; i < f.analysis.overall.studies.size(); ++i) {
+      want += (i ? ", " : " ") + f.analysis.overall.studies[i].study;
+    }
+    CHECK(all == want);
+  }
   SECTION("a ratio axis over eight orders of magnitude") {
     // RR from 0.0015 to 665: ticks every hundredfold.
     const MetaAnalysis a = fit_given({-6.5, 6.5, 0.1}, {0.01, 0.01, 0.02}, {"A", "B", "C"}, EffectMeasure::risk_ratio);
@@ -564,6 +677,204 @@ TEST_CASE("forest plot: bad requests are refused", "[evidence-plot]") {
   CHECK_THROWS_AS(forest_svg(f.analysis, {}, &other.table), UsageError);
   CHECK_THROWS_AS(forest_svg(MetaAnalysis{}), UsageError);
   CHECK_THROWS_AS(funnel_svg(MetaAnalysis{}), UsageError);
+}
+
+TEST_CASE("forest plot: risk-of-bias columns beside each study", "[evidence-plot]") {
+  const Fitted f = fit_file("bcg.csv", EffectMeasure::risk_ratio, PoolMethod::reml);
+  const MetaFit& fit = f.analysis.overall;
+  RobTable table = rob2_table(fit, {"Vandiviere et al 1973", "Comstock et al 1976"});
+  // Two values robvis accepts in every template, though RoB 2 has no such level.
+  for (RobTableRow& r : table.rows) {
+    if (r.study == "Aronson 1948") {
+      r.domains[3] = k_rob_not_applicable;
+      r.domains[4] = k_rob_no_information;
+    }
+  }
+  const auto row_of = [&](const std::string& study) -> const RobTableRow* {
+    for (const RobTableRow& r : table.rows) {
+      if (r.study == study) {
+        return &r;
+      }
+    }
+    return nullptr;
+  };
+  const RobTool& tool = rob_report_tool("rob2");
+  for (const RobPalette palette : {RobPalette::cochrane, RobPalette::colourblind}) {
+    INFO((palette == RobPalette::cochrane ? "cochrane" : "colourblind"));
+    ForestOptions o;
+    o.rob = &table;
+    o.rob_palette = palette;
+    const std::string svg = forest_svg(f.analysis, o, &f.table);
+    const pugi::xml_document doc = parse_svg(svg);
+    const std::vector<pugi::xml_node> heads = select(doc, "//g[@class='rob-header']/text");
+    CHECK(texts(doc, "//g[@class='rob-header']/text") ==
+          std::vector<std::string>{"Risk of bias", "D1", "D2", "D3", "D4", "D5", "Overall"});
+    REQUIRE(heads.size() == 7);
+    // One circle per column for each study the table has a row for; none
+    // in the summary rows.
+    CHECK(select(doc, "//g[@class='rob-cell']/circle").size() == (13 - 2) * (5 + 1));
+    CHECK(select(doc, "//g[@class='summary']//g[@class='rob-cell']").empty());
+    CHECK(select(doc, "//g[@class='prediction']//g[@class='rob-cell']").empty());
+    for (const pugi::xml_node& row : select(doc, "//g[@class='study']")) {
+      const StudyResult& s = fit.studies[row.attribute("data-index").as_uint()];
+      INFO(s.study);
+      const std::vector<pugi::xml_node> cells = select(row, "g[@class='rob-cell']");
+      const RobTableRow* r = row_of(s.study);
+      if (!r) {
+        CHECK(cells.empty());
+        continue;
+      }
+      REQUIRE(cells.size() == 6);
+      const double mid = text_mid(row.find_child_by_attribute("text", "class", "label"));
+      const pugi::xml_node est = row.find_child_by_attribute("text", "class", "estimate");
+      for (std::size_t c = 0; c < 6; ++c) {
+        INFO("column " << c);
+        const std::string& level = c < 5 ? r->domains[c] : r->overall;
+        const RobLevelStyle style = rob_level_style(tool, level, palette);
+        CHECK(std::string(cells[c].attribute("data-domain").value()) == (c < 5 ? table.domains[c] : "overall"));
+        CHECK(std::string(cells[c].attribute("data-level").value()) == level);
+        const pugi::xml_node circle = cells[c].child("circle");
+        REQUIRE(circle);
+        CHECK(std::string(circle.attribute("fill").value()) == style.fill);
+        // On the study's line, under the column's heading, right of the estimate.
+        CHECK(attr(circle, "cy") == Approx(mid).margin(0.01));
+        CHECK(attr(circle, "cx") == Approx(attr(heads[c + 1], "x")).margin(0.01));
+        CHECK(attr(circle, "cx") - attr(circle, "r") > attr(est, "x"));
+        const pugi::xml_node glyph = cells[c].child("text");
+        if (style.glyph.empty()) {
+          CHECK_FALSE(glyph); // Not applicable: a bare disc
+        } else {
+          CHECK(std::string(glyph.child_value()) == style.glyph);
+          CHECK(attr(glyph, "x") == Approx(attr(circle, "cx")).margin(0.01));
+        }
+        CHECK(std::string(cells[c].child("title").child_value()) ==
+              s.study + ", " + (c < 5 ? table.domains[c] : "Overall") + ": " + style.label);
+      }
+    }
+    // The studies without a row, in the footer; the row of a study that is
+    // not in the analysis is not drawn at all.
+    CHECK(texts(doc, "//g[@class='footer']/text[@class='rob-missing']") ==
+          std::vector<std::string>{"No risk-of-bias assessment: Vandiviere et al 1973, Comstock et al 1976"});
+    CHECK(svg.find("Not in the analysis") == std::string::npos);
+    // The legend: the levels drawn, least severe first, in their colours;
+    // then the domains.
+    std::vector<std::string> levels;
+    for (const pugi::xml_node& e : select(doc, "//g[@class='rob-legend']/g[@class='rob-legend-entry']")) {
+      levels.push_back(e.attribute("data-level").value());
+      const RobLevelStyle style = rob_level_style(tool, levels.back(), palette);
+      CHECK(std::string(e.child("circle").attribute("fill").value()) == style.fill);
+      CHECK(std::string(e.find_child_by_attribute("text", "text-anchor", "start").child_value()) == style.label);
+    }
+    CHECK(levels == std::vector<std::string>{"low", "some_concerns", "high", "no_information", "not_applicable"});
+    const std::vector<std::string> domains = texts(doc, "//g[@class='rob-legend']/text[@class='rob-domain']");
+    REQUIRE(domains.size() == 5);
+    CHECK(domains[0] == "D1: Bias arising from the randomization process");
+    CHECK(domains[4] == "D5: Bias in selection of the reported result");
+    check_no_overlap(svg);
+  }
+  // The palettes differ.
+  CHECK(rob_level_style(tool, "low", RobPalette::cochrane).fill !=
+        rob_level_style(tool, "low", RobPalette::colourblind).fill);
+}
+
+TEST_CASE("forest plot: without a risk-of-bias table nothing of it is drawn", "[evidence-plot]") {
+  const Fitted f = fit_file("bcg.csv", EffectMeasure::risk_ratio, PoolMethod::reml);
+  ForestOptions o;
+  o.title = "BCG vaccine and tuberculosis";
+  const std::string plain = forest_svg(f.analysis, o, &f.table);
+  CHECK(plain.find("rob-") == std::string::npos);
+  CHECK(plain.find("Risk of bias") == std::string::npos);
+  CHECK(plain.find("<circle") == std::string::npos);
+  o.rob = nullptr;
+  o.rob_palette = RobPalette::colourblind; // no table: the palette changes nothing
+  CHECK(forest_svg(f.analysis, o, &f.table) == plain);
+  // With a table, the rest of the plot stays where it was: the columns are
+  // added on the right.
+  const RobTable t = rob2_table(f.analysis.overall, {});
+  o.rob = &t;
+  const pugi::xml_document with = parse_svg(forest_svg(f.analysis, o, &f.table));
+  const pugi::xml_document without = parse_svg(plain);
+  const std::vector<pugi::xml_node> a = select(with, "//g[@class='study']/*[@class='label' or @class='square' or "
+                                                     "@class='estimate' or @class='ci']");
+  const std::vector<pugi::xml_node> b = select(without, "//g[@class='study']/*[@class='label' or @class='square' or "
+                                                        "@class='estimate' or @class='ci']");
+  REQUIRE(a.size() == b.size());
+  REQUIRE(a.size() == 13 * 4);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    for (const char* name : {"x", "y", "x1", "x2", "y1", "width"}) {
+      CHECK(std::string(a[i].attribute(name).value()) == b[i].attribute(name).value());
+    }
+  }
+  CHECK(attr(with.document_element(), "width") > attr(without.document_element(), "width"));
+}
+
+TEST_CASE("forest plot: risk-of-bias cells and footer escape study labels", "[evidence-plot]") {
+  const std::string label = "Smith <&> \"quoted\" 'x'";
+  const std::string bad_utf8 = "Bad \xFF byte";
+  const std::string long_label(200, 'M');
+  const MetaAnalysis a =
+      fit_given({0.1, -0.3, 0.2, 0.05}, {0.04, 0.09, 0.05, 0.06}, {label, bad_utf8, long_label, "Plain 2000"});
+  RobTable t = make_rob_table(rob_report_tool("rob2"));
+  for (const std::string& study : {label, std::string("Plain 2000")}) {
+    RobTableRow r;
+    r.study = study;
+    r.domains = {"low", "some_concerns", "high", "low", "low"};
+    r.overall = "high";
+    t.rows.push_back(r);
+  }
+  ForestOptions o;
+  o.rob = &t;
+  const std::string svg = forest_svg(a, o);
+  CHECK(svg.find(label) == std::string::npos);
+  CHECK(svg.find(bad_utf8) == std::string::npos);
+  const pugi::xml_document doc = parse_svg(svg);
+  const std::vector<pugi::xml_node> rows = select(doc, "//g[@class='study']");
+  REQUIRE(rows.size() == 4);
+  const std::vector<pugi::xml_node> cells = select(rows[0], "g[@class='rob-cell']");
+  REQUIRE(cells.size() == 6);
+  CHECK(std::string(cells[0].child("title").child_value()) == label + ", D1: Low");
+  CHECK(select(rows[1], "g[@class='rob-cell']").empty());
+  CHECK(select(rows[2], "g[@class='rob-cell']").empty());
+  CHECK(select(rows[3], "g[@class='rob-cell']").size() == 6);
+  // The footer names the two studies without a row, the long one cut as in
+  // its row.
+  std::string missing;
+  for (const std::string& l : texts(doc, "//g[@class='footer']/text[@class='rob-missing']")) {
+    missing += (missing.empty() ? "" : " ") + l;
+  }
+  const std::string cut = rows[2].find_child_by_attribute("text", "class", "label").child_value();
+  CHECK(missing == "No risk-of-bias assessment: Bad \xEF\xBF\xBD byte, " + cut);
+  check_no_overlap(svg);
+}
+
+TEST_CASE("forest plot: bad risk-of-bias tables are refused", "[evidence-plot]") {
+  const Fitted f = fit_file("bcg.csv", EffectMeasure::risk_ratio, PoolMethod::dl);
+  const RobTable base = rob2_table(f.analysis.overall, {});
+  ForestOptions o;
+  RobTable t = base;
+  o.rob = &t;
+  CHECK_NOTHROW(forest_svg(f.analysis, o));
+  // Two rows for a study of the analysis: which one is meant is unknown.
+  t.rows.push_back(t.rows.front());
+  CHECK_THROWS_WITH(forest_svg(f.analysis, o), Catch::Contains("Comstock et al 1976"));
+  CHECK_THROWS_AS(forest_svg(f.analysis, o), UsageError);
+  // Rows of other studies are not looked at, even bad ones.
+  t = base;
+  t.rows.push_back(t.rows.back());
+  t.rows.back().overall = "no such level";
+  CHECK_NOTHROW(forest_svg(f.analysis, o));
+  t = base;
+  t.rows[0].domains.pop_back();
+  CHECK_THROWS_AS(forest_svg(f.analysis, o), UsageError);
+  t = base;
+  t.rows[0].overall = "serious"; // a ROBINS-I level
+  CHECK_THROWS_AS(forest_svg(f.analysis, o), UsageError);
+  t = base;
+  t.domains[0] = "D9";
+  CHECK_THROWS_AS(forest_svg(f.analysis, o), UsageError);
+  t = base;
+  t.tool = "no-such-tool";
+  CHECK_THROWS_AS(forest_svg(f.analysis, o), UsageError);
 }
 
 TEST_CASE("funnel plot: studies at effect and standard error inside the region around the estimate",

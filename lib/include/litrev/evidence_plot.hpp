@@ -18,7 +18,14 @@
 // overall.studies) with `label`, `square`, `ci`, `arrow`, `weight`,
 // `estimate` and `col` (data columns); `subgroup-header`, `summary`
 // (data-kind = subgroup or overall) with a `diamond` polygon, `prediction`,
-// `axis` with one `tick` group per tick, `null-line`, `footer`.
+// `axis` with one `tick` group per tick, `null-line`, `footer`. With
+// risk-of-bias columns (ForestOptions::rob): `rob-header` (the heading
+// "Risk of bias" and the column headings), in a study's group one `rob-cell`
+// per column (data-domain = the domain id or "overall", data-level = the
+// level id) holding a `circle` and the glyph's <text>, a text `rob-missing`
+// in the footer, and `rob-legend` with one `rob-legend-entry` (data-level)
+// per level drawn and one `rob-domain` text per domain; without a table,
+// nothing of class rob-*.
 // funnel: `panel`, `region` (the pseudo-confidence region), `pooled`,
 // `egger`, `point` (one per study with an effect size, data-index as
 // above), `x-axis`, `y-axis`, `legend`.
@@ -30,6 +37,7 @@
 #include <string_view>
 
 #include <litrev/evidence.hpp>
+#include <litrev/rob_report.hpp>
 
 namespace litrev {
 
@@ -66,6 +74,17 @@ struct ForestOptions {
   // the data. Both or neither; a CI beyond a limit ends in an arrow.
   double axis_min = k_na;
   double axis_max = k_na;
+  // Risk-of-bias columns beside the studies, as robvis's rob_forest(): right
+  // of the estimates, under the heading "Risk of bias", one narrow column per
+  // domain of the table (headed by the domain id: "D1" .. "D5" for RoB 2)
+  // and one "Overall"; in each study's row, each cell a circle in its
+  // level's colour with the level's glyph, as rob_level_style(tool, level,
+  // rob_palette) gives them (a Not applicable cell has no glyph). Under the
+  // footer, the tool, the levels drawn and the domains' names ("D1: Bias
+  // arising from the randomization process"). Null: no columns. The table
+  // is only read during the call. See forest_svg for how rows are matched.
+  const RobTable* rob = nullptr;
+  RobPalette rob_palette = RobPalette::cochrane;
 };
 
 // The forest plot of `analysis`: one row per study of analysis.overall.studies
@@ -87,12 +106,24 @@ struct ForestOptions {
 // and totals per arm for 2x2 counts, mean, SD and total per arm for
 // continuous data; nothing for generic yi/vi.
 //
+// With options.rob, a study's risk-of-bias cells come from the table row
+// whose study is exactly the study's label (StudyResult::study ==
+// RobTableRow::study; the result column is not looked at). A study without
+// a row gets empty cells and is named in a footer line "No risk-of-bias
+// assessment: A, B"; rows of studies that are not in the analysis are
+// ignored. Summary rows (diamonds) get no cells.
+//
 // The axis covers every point estimate, the pooled CIs, the prediction
 // interval and the line of no effect, and the study CIs unless they reach
 // further than that span again on either side (those end in arrows); then it is
 // widened to round ticks. Throws UsageError for an analysis with no studies,
 // `data` whose rows do not match, digits outside 0..6, limits that are not
-// both given, not increasing or (ratios) not positive.
+// both given, not increasing or (ratios) not positive; and, with
+// options.rob, for a table of an unknown tool or domain, a row of a study in
+// the analysis with the wrong number of judgements or a level the tool does
+// not have (as rob_level_style), or two rows for one study of the analysis
+// (a RoB 2 table that assesses several results of a study must first be cut
+// to the result analysed: which row is meant cannot be guessed).
 std::string forest_svg(const MetaAnalysis& analysis, const ForestOptions& options = {},
                        const OutcomeTable* data = nullptr);
 

@@ -6,19 +6,27 @@
 // per subgroup, with a subtotal diamond and a heterogeneity line after
 // each), the overall diamond, the prediction interval, the axis with its
 // ticks, the "favours" labels and the axis title, and a footer with the
-// heterogeneity statistics and the tests. Every width comes from
-// plot_text_width, so nothing overlaps whatever the labels.
+// heterogeneity statistics and the tests. With a risk-of-bias table, a
+// column per domain and one for the overall judgement follow the estimates,
+// and a legend of the tool, its levels and domains follows the footer.
+// Every width comes from plot_text_width, so nothing overlaps whatever the
+// labels.
 #include <litrev/evidence_plot.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include <litrev/error.hpp>
+#include <litrev/rob_report.hpp>
 #include <litrev/utf8.hpp>
 
 #include "evidence/plot_svg.hpp"
@@ -227,6 +235,169 @@ std::string diamond(const EffectAxis& ax, double est, double lb, double ub, doub
                      num(clamp(est)), num(y + k_diamond_h / 2), fill);
 }
 
+// Risk-of-bias columns (ForestOptions::rob).
+constexpr double k_rob_gap = 20;     // between the estimates and the first column
+constexpr double k_rob_radius = 7.5; // of a judgement's circle
+constexpr double k_rob_glyph = 11;   // font size of its glyph (bold)
+constexpr double k_rob_pad = 6;      // a column is its circle or heading plus this
+
+// The baseline, below the centre of a circle, that centres `glyph` (bold,
+// `size` px) on it: the middle of the glyph's ink in DejaVu Sans Bold ('+'
+// spans 0 to 0.627 em above the baseline, '-' 0.217 to 0.359, 'x' 0 to
+// 0.547, '?' and '!' the cap height 0.73).
+double glyph_drop(std::string_view glyph, double size) {
+  if (glyph == "-") {
+    return 0.288 * size;
+  }
+  if (glyph == "x") {
+    return 0.273 * size;
+  }
+  if (glyph == "?" || glyph == "!") {
+    return 0.368 * size;
+  }
+  return 0.313 * size;
+}
+
+// A judgement's circle with its glyph, centred at (cx, cy). Not applicable
+// (no glyph) is a grey disc without the black ring, as robvis draws it.
+std::string rob_mark(double cx, double cy, const RobLevelStyle& style) {
+  std::string out = fmt::format(R"(<circle cx="{}" cy="{}" r="{}" fill="{}" stroke="{}" stroke-width="0.8"/>)",
+                                num(cx), num(cy), num(k_rob_radius), escape_xml_text(style.fill),
+                                style.glyph.empty() ? "none" : "#000000");
+  if (!style.glyph.empty()) {
+    out += svg_text(cx, cy + glyph_drop(style.glyph, k_rob_glyph), style.glyph, k_rob_glyph, "middle", nullptr,
+                    true, "#000000");
+  }
+  return out;
+}
+
+// What the risk-of-bias columns draw: the table's row of each study, the
+// columns and the levels drawn.
+struct RobColumns {
+  const RobTool* tool = nullptr;
+  std::vector<std::string> headings; // the domain ids, then "Overall"
+  std::vector<std::string> keys;     // data-domain: the domain ids, then "overall"
+  std::vector<std::string> names;    // the domains' names
+  std::vector<const RobTableRow*> row_of; // per study; null: not assessed
+  std::vector<std::vector<RobLevelStyle>> styles; // per study, per column (empty when not assessed)
+  std::vector<std::string> levels;   // the levels drawn, least severe first
+  std::vector<double> width, centre; // per column
+  double left = 0, right = 0;
+};
+
+RobColumns rob_columns(const RobTable& table, RobPalette palette, const MetaFit& f) {
+  RobColumns rc;
+  rc.tool = &rob_tool(table.tool);
+  const RobTool& tool = *rc.tool;
+  for (const std::string& id : table.domains) {
+    const RobDomain& d = tool.domain(id);
+    rc.headings.push_back(d.id);
+    rc.keys.push_back(d.id);
+    rc.names.push_back(d.name);
+  }
+  rc.headings.emplace_back("Overall");
+  rc.keys.emplace_back("overall");
+  // The table's row of each study; rows of other studies are ignored.
+  std::map<std::string, const RobTableRow*, std::less<>> by_study;
+  for (const StudyResult& s : f.studies) {
+    by_study.emplace(s.study, nullptr);
+  }
+  for (const RobTableRow& r : table.rows) {
+    const auto it = by_study.find(r.study);
+    if (it == by_study.end()) {
+      continue;
+    }
+    if (it->second) {
+      throw UsageError(fmt::format("the risk-of-bias table has more than one row for study \"{}\"; keep the row "
+                                   "of the result analysed",
+                                   r.study));
+    }
+    if (r.domains.size() != table.domains.size()) {
+      throw UsageError(fmt::format("the risk-of-bias row of study \"{}\" has {} judgements for {} domains", r.study,
+                                   r.domains.size(), table.domains.size()));
+    }
+    it->second = &r;
+  }
+  std::set<std::string, std::less<>> used;
+  for (const StudyResult& s : f.studies) {
+    const RobTableRow* r = by_study.at(s.study);
+    rc.row_of.push_back(r);
+    rc.styles.emplace_back();
+    if (!r) {
+      continue;
+    }
+    for (std::size_t c = 0; c < rc.keys.size(); ++c) {
+      const std::string& level = c < r->domains.size() ? r->domains[c] : r->overall;
+      rc.styles.back().push_back(rob_level_style(tool, level, palette));
+      used.insert(level);
+    }
+  }
+  // The legend's order: the tool's levels (least to most severe), then the
+  // two values every robvis template accepts.
+  for (const RobLevel& l : tool.levels) {
+    if (used.count(l.id)) {
+      rc.levels.push_back(l.id);
+    }
+  }
+  for (const char* extra : {k_rob_no_information, k_rob_not_applicable}) {
+    if (used.count(extra) && std::find(rc.levels.begin(), rc.levels.end(), extra) == rc.levels.end()) {
+      rc.levels.emplace_back(extra);
+    }
+  }
+  for (const std::string& h : rc.headings) {
+    rc.width.push_back(std::max(2 * k_rob_radius, plot_text_width(h, k_font, true)) + k_rob_pad);
+  }
+  return rc;
+}
+
+// Places the columns from `left`: the Overall column a little apart, and all
+// of them widened evenly when the heading "Risk of bias" is wider.
+void place_rob_columns(RobColumns& rc, double left, const std::string& heading) {
+  const double apart = 6;
+  double have = apart;
+  for (double w : rc.width) {
+    have += w;
+  }
+  const double need = plot_text_width(heading, k_font, true);
+  if (need > have) {
+    for (double& w : rc.width) {
+      w += (need - have) / static_cast<double>(rc.width.size());
+    }
+  }
+  double x = left;
+  rc.left = left;
+  rc.centre.clear();
+  for (std::size_t c = 0; c < rc.width.size(); ++c) {
+    if (c + 1 == rc.width.size()) {
+      x += apart;
+    }
+    rc.centre.push_back(x + rc.width[c] / 2);
+    x += rc.width[c];
+  }
+  rc.right = x;
+}
+
+// `items` after `prefix`, joined by ", ", in lines of at most `max_w` px at
+// the footer's size (an item wider than that gets a line of its own).
+std::vector<std::string> wrap_list(const std::string& prefix, const std::vector<std::string>& items, double max_w) {
+  std::vector<std::string> lines;
+  std::string line = prefix;
+  bool first = true;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string piece = items[i] + (i + 1 < items.size() ? "," : "");
+    const std::string next = first ? line + piece : line + " " + piece;
+    if (!first && plot_text_width(next, k_small) > max_w) {
+      lines.push_back(line);
+      line = piece;
+    } else {
+      line = next;
+    }
+    first = false;
+  }
+  lines.push_back(line);
+  return lines;
+}
+
 } // namespace
 
 std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const OutcomeTable* data) {
@@ -262,6 +433,11 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
   const double z = stats::normal_quantile(1.0 - (1.0 - f.level) / 2.0);
   const bool has_pi = std::isfinite(f.pi_lb) && std::isfinite(f.pi_ub);
   const bool grouped = !a.subgroups.empty();
+  const std::string rob_heading = "Risk of bias";
+  std::optional<RobColumns> rob;
+  if (o.rob) {
+    rob = rob_columns(*o.rob, o.rob_palette, f);
+  }
 
   // Rows, top to bottom.
   std::vector<Row> rows;
@@ -516,6 +692,10 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
   }
   const double weight_right = ax.x1 + std::max(24.0, tick_overhang + 12) + weight_w;
   const double est_right = weight_right + 18 + est_w;
+  if (rob) {
+    place_rob_columns(*rob, est_right + k_rob_gap, rob_heading);
+  }
+  const double right_edge = rob ? rob->right : est_right;
 
   // Vertical layout.
   double y = k_margin;
@@ -525,7 +705,7 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
     y += 28;
   }
   const double header_top = y;
-  const double header_h = cols.empty() ? k_row : 2 * k_row;
+  const double header_h = cols.empty() && !rob ? k_row : 2 * k_row;
   const double header_base = baseline(header_top + header_h - k_row / 2, k_font);
   body += "<g class=\"header\">";
   body += svg_text(left_x, header_base, "Study", k_font, "start", nullptr, true);
@@ -548,9 +728,20 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
   body += svg_text(weight_right, header_base, "Weight", k_font, "end", nullptr, true);
   body += svg_text(est_right, header_base, estimate_heading, k_font, "end", nullptr, true);
   body += "</g>\n";
+  if (rob) {
+    body += "<g class=\"rob-header\">";
+    body += svg_text((rob->left + rob->right) / 2, baseline(header_top + k_row / 2, k_font), rob_heading, k_font,
+                     "middle", nullptr, true);
+    body += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#808080" stroke-width="0.8"/>)",
+                        num(rob->left), num(header_top + k_row + 1), num(rob->right));
+    for (std::size_t c = 0; c < rob->headings.size(); ++c) {
+      body += svg_text(rob->centre[c], header_base, rob->headings[c], k_font, "middle", nullptr, true);
+    }
+    body += "</g>\n";
+  }
   y = header_top + header_h + 4;
   body += fmt::format(R"(<line class="rule" x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#000000" stroke-width="1"/>)",
-                      num(k_margin), num(y), num(est_right)) +
+                      num(k_margin), num(y), num(right_edge)) +
           "\n";
   y += 4;
   const double rows_top = y;
@@ -593,6 +784,18 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
         body += svg_text(weight_right, base, weights[i], k_font, "end", "weight");
       }
       body += svg_text(est_right, base, estimates[i], k_font, "end", "estimate");
+      if (rob && rob->row_of[i]) {
+        for (std::size_t c = 0; c < rob->keys.size(); ++c) {
+          const RobTableRow& rr = *rob->row_of[i];
+          const std::string& level = c < rr.domains.size() ? rr.domains[c] : rr.overall;
+          const RobLevelStyle& st = rob->styles[i][c];
+          body += fmt::format(R"(<g class="rob-cell" data-domain="{}" data-level="{}">)",
+                              escape_xml_text(rob->keys[c]), escape_xml_text(level));
+          body += rob_mark(rob->centre[c], mid, st);
+          body += "<title>" + escape_xml_text(fmt::format("{}, {}: {}", s.study, rob->headings[c], st.label)) +
+                  "</title></g>";
+        }
+      }
       body += "</g>\n";
       break;
     }
@@ -696,6 +899,20 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
   if (grouped) {
     footer.push_back("Weights are those of the overall model; each subtotal is its subgroup's own model.");
   }
+  // The studies the risk-of-bias table has no row for, wrapped to the
+  // width of the plot.
+  std::vector<std::string> rob_missing;
+  if (rob) {
+    std::vector<std::string> missing;
+    for (std::size_t i = 0; i < k; ++i) {
+      if (!rob->row_of[i]) {
+        missing.push_back(fit_label(f.studies[i].study, k_max_label));
+      }
+    }
+    if (!missing.empty()) {
+      rob_missing = wrap_list("No risk-of-bias assessment: ", missing, std::max(400.0, right_edge - k_margin));
+    }
+  }
   below += 8;
   body += "<g class=\"footer\">";
   double footer_w = 0;
@@ -704,9 +921,44 @@ std::string forest_svg(const MetaAnalysis& a, const ForestOptions& o, const Outc
     body += svg_text(k_margin, below, line, k_small, "start");
     footer_w = std::max(footer_w, plot_text_width(line, k_small));
   }
+  for (const std::string& line : rob_missing) {
+    below += 16;
+    body += svg_text(k_margin, below, line, k_small, "start", "rob-missing");
+    footer_w = std::max(footer_w, plot_text_width(line, k_small));
+  }
   body += "</g>\n";
 
-  double width = est_right + k_margin;
+  // The risk-of-bias legend: the tool and the levels drawn on one line, then
+  // the domains' names.
+  if (rob) {
+    body += "<g class=\"rob-legend\">";
+    below += 22;
+    const std::string lead = fmt::format("Risk of bias, {}:", rob->tool->short_name);
+    body += svg_text(k_margin, below, lead, k_small, "start");
+    double x = k_margin + plot_text_width(lead, k_small); // the right end of the line
+    const double cy = below - 0.36 * k_small;
+    for (const std::string& level : rob->levels) {
+      const RobLevelStyle st = rob_level_style(*rob->tool, level, o.rob_palette);
+      x += 12;
+      body += fmt::format(R"(<g class="rob-legend-entry" data-level="{}">)", escape_xml_text(level));
+      body += rob_mark(x + k_rob_radius, cy, st);
+      x += 2 * k_rob_radius + 5;
+      body += svg_text(x, below, st.label, k_small, "start");
+      x += plot_text_width(st.label, k_small);
+      body += "</g>";
+    }
+    footer_w = std::max(footer_w, x - k_margin);
+    below += 4;
+    for (std::size_t d = 0; d + 1 < rob->headings.size(); ++d) {
+      const std::string line = rob->headings[d] + ": " + rob->names[d];
+      below += 16;
+      body += svg_text(k_margin, below, line, k_small, "start", "rob-domain");
+      footer_w = std::max(footer_w, plot_text_width(line, k_small));
+    }
+    body += "</g>\n";
+  }
+
+  double width = right_edge + k_margin;
   width = std::max(width, k_margin + footer_w + k_margin);
   width = std::max(width, null_x + 8 + right_fav_w + k_margin);
   width = std::max(width, (ax.x0 + ax.x1) / 2 + plot_text_width(axis_title, k_font) / 2 + k_margin);
