@@ -60,6 +60,10 @@ struct Protocol {
   const StageRules* stage(Stage stage) const;
   // The reviewer named `name`, or nullptr.
   const Reviewer* reviewer(std::string_view name) const;
+  // Checks that `actor` may write to the ledger: a valid actor name
+  // (valid_actor()) and, when the protocol lists reviewers, one of them.
+  // Throws UsageError naming the actor (and the reviewers) otherwise.
+  void check_actor(const std::string& actor) const;
 };
 
 // Reads a protocol from litrev.json's content. `file` names it in messages.

@@ -271,25 +271,6 @@ std::string package_n(const PrismaFlow& flow, std::string_view var) {
   return "0";
 }
 
-// RFC 4180 quoting: a field with a comma, a quote, a line end or leading or
-// trailing space is quoted, quotes doubled.
-void csv_field(std::string& out, std::string_view field) {
-  const bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
-                     (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-  if (!quote) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') {
-      out += '"';
-    }
-    out += c;
-  }
-  out += '"';
-}
-
 // ---------------------------------------------------------------------------
 // Markdown
 
@@ -547,10 +528,10 @@ std::string prisma_csv(const PrismaFlow& flow) {
   std::string out = "data,node,box,description,boxtext,tooltips,url,n\n";
   for (const auto& row : k_template) {
     for (auto field : {row.data, row.node, row.box, row.description, row.boxtext, row.tooltips, row.url}) {
-      csv_field(out, field);
+      append_csv_field(out, field);
       out += ',';
     }
-    csv_field(out, package_n(flow, row.data));
+    append_csv_field(out, package_n(flow, row.data));
     out += '\n';
   }
   return out;

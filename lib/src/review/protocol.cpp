@@ -47,6 +47,19 @@ const Reviewer* Protocol::reviewer(std::string_view name) const {
   return nullptr;
 }
 
+void Protocol::check_actor(const std::string& actor) const {
+  if (!valid_actor(actor)) {
+    throw UsageError("\"" + actor + "\" is not a valid reviewer name (1 to 64 of A-Z a-z 0-9 . _ -)");
+  }
+  if (!reviewers.empty() && !reviewer(actor)) {
+    std::string names;
+    for (const Reviewer& r : reviewers) {
+      names += (names.empty() ? "" : ", ") + r.name;
+    }
+    throw UsageError("\"" + actor + "\" is not a reviewer in litrev.json (reviewers: " + names + ")");
+  }
+}
+
 namespace {
 
 struct Reader {

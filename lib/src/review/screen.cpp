@@ -49,20 +49,6 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return out;
 }
 
-void check_actor(const Protocol& p, const std::string& actor) {
-  if (!valid_actor(actor)) {
-    throw UsageError("\"" + actor + "\" is not a valid reviewer name (1 to 64 of A-Z a-z 0-9 . _ -)");
-  }
-  if (!p.reviewers.empty() && !p.reviewer(actor)) {
-    std::vector<std::string> names;
-    for (const auto& r : p.reviewers) {
-      names.push_back(r.name);
-    }
-    throw UsageError("\"" + actor + "\" is not a reviewer in litrev.json (reviewers: " + join(names, ", ") +
-                     ")");
-  }
-}
-
 const StageRules& check_stage(const Protocol& p, Stage stage) {
   const StageRules* rules = p.stage(stage);
   if (!rules) {
@@ -344,7 +330,7 @@ LedgerEvent Review::decide(const std::string& actor, const DecisionInput& input,
 std::vector<LedgerEvent> Review::decide_all(const std::string& actor, const std::vector<DecisionInput>& inputs,
                                             const std::string& now) {
   const Protocol p = protocol();
-  check_actor(p, actor);
+  p.check_actor(actor);
   std::optional<ScreeningState> state;
   if (needs_state(inputs)) {
     state = screening();
@@ -370,7 +356,7 @@ LedgerEvent Review::resolve(const std::string& actor, const DecisionInput& input
 std::vector<LedgerEvent> Review::resolve_all(const std::string& actor, const std::vector<DecisionInput>& inputs,
                                              const std::string& now) {
   const Protocol p = protocol();
-  check_actor(p, actor);
+  p.check_actor(actor);
   const Reviewer* r = p.reviewer(actor);
   if (!r || r->role != Role::adjudicator) {
     throw UsageError("\"" + actor + "\" is not an adjudicator in litrev.json; only adjudicators resolve");
@@ -399,7 +385,7 @@ std::vector<LedgerEvent> Review::resolve_all(const std::string& actor, const std
 LedgerEvent Review::set_retrieval(const std::string& actor, const std::string& key, bool retrieved,
                                   const std::string& reason, const std::string& now) {
   const Protocol p = protocol();
-  check_actor(p, actor);
+  p.check_actor(actor);
   check_stage(p, Stage::full_text);
   if (!retrieved && reason.empty()) {
     throw UsageError("a report not retrieved needs a reason (--reason)");
@@ -423,7 +409,7 @@ LedgerEvent Review::set_retrieval(const std::string& actor, const std::string& k
 LedgerEvent Review::add_note(const std::string& actor, const std::string& key, Stage stage,
                              const std::string& note, const std::string& now) {
   const Protocol p = protocol();
-  check_actor(p, actor);
+  p.check_actor(actor);
   check_stage(p, stage);
   const std::string k = normal_key(key);
   if (!open_index().contains(k)) {

@@ -16,6 +16,7 @@
 #include "formats/csv_table.hpp"
 #include "rob/internal.hpp"
 #include "rob/report_internal.hpp"
+#include "util/text.hpp"
 
 namespace litrev {
 
@@ -53,18 +54,8 @@ std::string r_number(double v) {
 
 // A CSV field, quoted when `always` or when it needs quotes; quotes doubled.
 std::string csv_field(std::string_view s, bool always = true) {
-  const bool needs = always || s.find_first_of(",\"\r\n") != std::string_view::npos;
-  if (!needs) {
-    return std::string(s);
-  }
-  std::string out = "\"";
-  for (char c : s) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  out += '"';
+  std::string out;
+  append_csv_field(out, s, always);
   return out;
 }
 
@@ -106,29 +97,6 @@ std::string robvis_word(const RobTool& tool, std::string_view level) {
     }
   }
   return level_label(tool, level);
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    default:
-      out += c;
-    }
-  }
-  return out;
 }
 
 std::string md_escape(std::string_view s) {
@@ -511,12 +479,12 @@ std::string rob_html(const RobTable& table) {
   const RobTool& tool = table_tool(table);
   const bool results = table.has_results();
   const bool weights = table.has_weights();
-  std::string out = "<table class=\"rob\">\n<caption>" + html_escape(tool.name) + "</caption>\n<thead><tr><th>Study</th>";
+  std::string out = "<table class=\"rob\">\n<caption>" + escape_xml_text(tool.name) + "</caption>\n<thead><tr><th>Study</th>";
   if (results) {
     out += "<th>Result</th>";
   }
   for (const auto& id : table.domains) {
-    out += "<th title=\"" + html_escape(tool.domain(id).name) + "\">" + html_escape(id) + "</th>";
+    out += "<th title=\"" + escape_xml_text(tool.domain(id).name) + "\">" + escape_xml_text(id) + "</th>";
   }
   out += "<th>Overall</th>";
   if (weights) {
@@ -524,16 +492,16 @@ std::string rob_html(const RobTable& table) {
   }
   out += "</tr></thead>\n<tbody>\n";
   const auto cell = [&](const std::string& level, const std::string& support) {
-    std::string c = "<td class=\"" + html_escape(level) + "\">" + html_escape(level_label(tool, level));
+    std::string c = "<td class=\"" + escape_xml_text(level) + "\">" + escape_xml_text(level_label(tool, level));
     if (!support.empty()) {
-      c += "<br><small>" + html_escape(support) + "</small>";
+      c += "<br><small>" + escape_xml_text(support) + "</small>";
     }
     return c + "</td>";
   };
   for (const auto& r : table.rows) {
-    out += "<tr><th scope=\"row\">" + html_escape(r.study) + "</th>";
+    out += "<tr><th scope=\"row\">" + escape_xml_text(r.study) + "</th>";
     if (results) {
-      out += "<td>" + html_escape(r.result) + "</td>";
+      out += "<td>" + escape_xml_text(r.result) + "</td>";
     }
     for (std::size_t d = 0; d < r.domains.size(); ++d) {
       out += cell(r.domains[d], d < r.support.size() ? r.support[d] : "");
@@ -546,7 +514,7 @@ std::string rob_html(const RobTable& table) {
   }
   out += "</tbody>\n</table>\n<ul class=\"rob-domains\">\n";
   for (const auto& id : table.domains) {
-    out += "<li>" + html_escape(id) + ": " + html_escape(tool.domain(id).name) + "</li>\n";
+    out += "<li>" + escape_xml_text(id) + ": " + escape_xml_text(tool.domain(id).name) + "</li>\n";
   }
   out += "</ul>\n";
   return out;

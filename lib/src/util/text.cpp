@@ -276,4 +276,21 @@ void split_on_spaces(std::string_view s, std::vector<std::string_view>& out) {
   }
 }
 
+void append_csv_field(std::string& out, std::string_view field, bool always) {
+  const bool quote = always || field.find_first_of(",\"\r\n") != std::string_view::npos ||
+                     (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+  if (!quote) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (char c : field) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  out += '"';
+}
+
 } // namespace litrev

@@ -43,6 +43,11 @@ constexpr bool is_xml_char(unsigned long cp) noexcept {
 // space (a label is one line), and & < > " ' are written as entities.
 std::string escape_xml_text(std::string_view s);
 
+// Appends `field` to `out` as one RFC 4180 CSV field: quoted when `always`,
+// or when it holds a comma, a quote or a line end or starts or ends with a
+// space; quotes inside are doubled.
+void append_csv_field(std::string& out, std::string_view field, bool always = false);
+
 // Number of line feeds ('\n') in `s`. Word-at-a-time, so counting the lines
 // of a whole file costs little next to parsing it.
 std::size_t count_newlines(std::string_view s) noexcept;
