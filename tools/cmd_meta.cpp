@@ -1,19 +1,25 @@
 // litrev meta DATA.csv --measure RR|OR|RD|MD|SMD --method FE|MH|PETO|DL|REML|PM|ML
 //             [--test z|knha] [--by COLUMN] [--smd revman] [--level 0.95] [--format text|json]
 //             [--forest FILE.svg [--label-left TEXT] [--label-right TEXT]] [--funnel FILE.svg]
+// litrev meta --outcome NAME [the same options, which override the protocol's]
 //
 // Pools one outcome's study data the way metafor does (litrev/evidence.hpp)
 // and prints the pooled estimate with its CI, heterogeneity (tau², I², H², Q)
 // with Q-profile CIs, the prediction interval, each study's effect size and
 // weight, subgroups with the test for subgroup differences (--by),
-// leave-one-out and the small-study tests. No review directory is needed.
+// leave-one-out and the small-study tests. With DATA.csv no review directory
+// is needed; with --outcome NAME the review's litrev.json names the data
+// file and the analysis (litrev/sof.hpp, OutcomePlan).
 // The JSON shape is documented in schemas/output.md ("litrev meta").
 // --forest and --funnel also write the plots (litrev/evidence_plot.hpp) as
 // SVG files, each complete or not at all; they are written before anything
 // is printed, so a failure (exit 74, or 2 for a bad path) prints no results.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/core.h>
@@ -22,6 +28,9 @@
 #include <litrev/error.hpp>
 #include <litrev/evidence.hpp>
 #include <litrev/evidence_plot.hpp>
+#include <litrev/review.hpp>
+#include <litrev/rob_report.hpp>
+#include <litrev/sof.hpp>
 
 #include "atomic_output.hpp"
 #include "commands.hpp"
@@ -238,34 +247,62 @@ void print_text(const MetaAnalysis& a, const MetaOptions& o, const std::string& 
   }
 }
 
+// The rows of a RoB table that belong to the result `result`: a study's row
+// whose Result is `result`, else its row without a result (RoB 2 is judged
+// per result; a table may hold several results of one study).
+RobTable rob_rows_for(RobTable t, const std::string& result) {
+  if (!t.has_results()) {
+    return t;
+  }
+  std::vector<RobTableRow> kept;
+  for (const RobTableRow& r : t.rows) {
+    if (r.result == result) {
+      kept.push_back(r);
+    }
+  }
+  for (const RobTableRow& r : t.rows) {
+    const bool taken = std::any_of(kept.begin(), kept.end(), [&](const RobTableRow& k) { return k.study == r.study; });
+    if (r.result.empty() && !taken) {
+      kept.push_back(r);
+    }
+  }
+  t.rows = std::move(kept);
+  return t;
+}
+
 } // namespace
 
 Runner define_meta(CLI::App& app) {
   struct Opts {
     std::string file;
+    std::string outcome;
     std::string measure;
     std::string method;
-    std::string test = "z";
+    std::string test;
     std::string by;
-    std::string smd = "exact";
-    double level = 0.95;
+    std::string smd;
+    double level = k_na;
     std::string format = "text";
     std::string forest;
     std::string funnel;
     std::string label_left;
     std::string label_right;
+    std::string rob;
+    std::string rob_tool;
+    std::string colours = "cochrane";
   };
   auto o = std::make_shared<Opts>();
   app.add_option("DATA", o->file,
                  "CSV with metafor's column names: ai bi ci di (or ai n1i ci n2i) for counts, "
-                 "m1i sd1i n1i m2i sd2i n2i for means, yi vi for effect sizes; plus study and any other columns")
-      ->required();
-  app.add_option("--measure", o->measure, "RR, OR, RD (counts), MD, SMD (means); with yi vi, what yi measures")
-      ->required();
+                 "m1i sd1i n1i m2i sd2i n2i for means, yi vi for effect sizes; plus study and any other columns");
+  app.add_option("--outcome", o->outcome,
+                 "Instead of DATA: the review's outcome NAME, whose data file and analysis litrev.json names")
+      ->option_text("NAME");
+  app.add_option("--measure", o->measure,
+                 "RR, OR, RD (counts), MD, SMD (means); with yi vi, what yi measures (required with DATA)");
   app.add_option("--method", o->method,
                  "FE (inverse variance), MH (Mantel-Haenszel), PETO, or a random-effects tau² estimator: "
-                 "DL, REML, PM, ML")
-      ->required();
+                 "DL, REML, PM, ML (required with DATA)");
   app.add_option("--test", o->test, "z (default) or knha (Hartung-Knapp-Sidik-Jonkman, t with k-1 df)");
   app.add_option("--by", o->by, "Column to split into subgroups, with the test for subgroup differences")
       ->option_text("COLUMN");
@@ -286,39 +323,86 @@ Runner define_meta(CLI::App& app) {
   app.add_option("--label-right", o->label_right,
                  "Forest plot: text under the axis right of the line of no effect, e.g. \"Favours control\"")
       ->option_text("TEXT");
+  app.add_option("--rob", o->rob,
+                 "Forest plot: risk-of-bias columns beside each study, from a table in robvis's layout "
+                 "(Study, D1..Dn, Overall; rows matched by study label); with --outcome, the outcome's rob table "
+                 "is used unless this is given")
+      ->option_text("FILE.csv");
+  app.add_option("--rob-tool", o->rob_tool, "The --rob table's tool: rob2, rob2-cluster, robins-i, robins-e, rob1, "
+                                            "quadas-2, robins-i-v2");
+  app.add_option("--rob-colours", o->colours, "cochrane (default) or colourblind");
   app.footer("Zero cells: 1/2 is added to every cell of a table with a zero cell (metafor's escalc default); "
              "MH and Peto pool the raw tables. Numbers match R's metafor 3.8.");
-  return [o](Context&) {
+  return [o](Context& ctx) {
     check_format(o->format, {"text", "json"});
+    if (o->file.empty() == o->outcome.empty()) {
+      throw UsageError("meta: give either DATA.csv or --outcome NAME (an outcome of the review's litrev.json)");
+    }
     MetaOptions opts;
-    const auto measure = effect_measure_from_name(o->measure);
-    if (!measure) {
-      throw UsageError("--measure " + o->measure + ": expected one of RR, OR, RD, MD, SMD");
+    std::string data_path = o->file;
+    std::string rob_path = o->rob, rob_tool = o->rob_tool, rob_result;
+    std::optional<OutcomeTable> review_table;
+    if (!o->outcome.empty()) {
+      const Review review(ctx.dir);
+      const OutcomePlan plan = outcome_plan(review, o->outcome);
+      opts = plan.meta;
+      if (o->rob.empty() && !plan.rob.empty() && !o->forest.empty()) {
+        rob_path = (std::filesystem::path(review.dir()) / plan.rob).string();
+        rob_tool = plan.rob_tool;
+        rob_result = plan.name;
+      }
+      review_table = read_plan_data(review, plan);
+      data_path = review_table->path;
+    } else if (o->measure.empty() || o->method.empty()) {
+      throw UsageError("meta DATA.csv needs --measure and --method");
     }
-    opts.measure = *measure;
-    const auto method = pool_method_from_name(o->method);
-    if (!method) {
-      throw UsageError("--method " + o->method + ": expected one of FE, MH, PETO, DL, REML, PM, ML");
+    if (!o->measure.empty()) {
+      const auto measure = effect_measure_from_name(o->measure);
+      if (!measure) {
+        throw UsageError("--measure " + o->measure + ": expected one of RR, OR, RD, MD, SMD");
+      }
+      opts.measure = *measure;
     }
-    opts.method = *method;
-    const auto test = pool_test_from_name(o->test);
-    if (!test) {
-      throw UsageError("--test " + o->test + ": expected z or knha");
+    if (!o->method.empty()) {
+      const auto method = pool_method_from_name(o->method);
+      if (!method) {
+        throw UsageError("--method " + o->method + ": expected one of FE, MH, PETO, DL, REML, PM, ML");
+      }
+      opts.method = *method;
     }
-    opts.test = *test;
-    if (o->smd != "exact" && o->smd != "revman") {
-      throw UsageError("--smd " + o->smd + ": expected exact or revman");
+    if (!o->test.empty()) {
+      const auto test = pool_test_from_name(o->test);
+      if (!test) {
+        throw UsageError("--test " + o->test + ": expected z or knha");
+      }
+      opts.test = *test;
     }
-    opts.smd = o->smd == "exact" ? SmdCorrection::exact : SmdCorrection::revman;
-    opts.level = o->level;
-    opts.by = o->by;
+    if (!o->smd.empty()) {
+      if (o->smd != "exact" && o->smd != "revman") {
+        throw UsageError("--smd " + o->smd + ": expected exact or revman");
+      }
+      opts.smd = o->smd == "exact" ? SmdCorrection::exact : SmdCorrection::revman;
+    }
+    if (!std::isnan(o->level)) {
+      opts.level = o->level;
+    }
+    if (!o->by.empty()) {
+      opts.by = o->by;
+    }
     if ((!o->label_left.empty() || !o->label_right.empty()) && o->forest.empty()) {
       throw UsageError("--label-left and --label-right label the forest plot: give --forest FILE.svg");
     }
+    if ((!o->rob.empty() || !o->rob_tool.empty()) && o->forest.empty()) {
+      throw UsageError("--rob and --rob-tool add columns to the forest plot: give --forest FILE.svg");
+    }
+    if (!o->rob.empty() && o->rob_tool.empty()) {
+      throw UsageError("--rob FILE.csv needs --rob-tool (rob2, robins-i, ...)");
+    }
+    const RobPalette palette = rob_palette_from_name(o->colours);
     if (!o->forest.empty() && o->forest == o->funnel) {
       throw UsageError("--forest and --funnel name the same file " + o->forest);
     }
-    const OutcomeTable table = read_outcome_csv(o->file);
+    const OutcomeTable table = review_table ? std::move(*review_table) : read_outcome_csv(o->file);
     const MetaAnalysis a = analyse(table, opts);
     // Both plots are drawn, then both files are written and committed, then
     // the results are printed.
@@ -327,7 +411,13 @@ Runner define_meta(CLI::App& app) {
       ForestOptions fo;
       fo.label_left = o->label_left;
       fo.label_right = o->label_right;
-      fo.by = o->by;
+      fo.by = opts.by;
+      fo.rob_palette = palette;
+      std::optional<RobTable> rob;
+      if (!rob_path.empty()) {
+        rob = rob_rows_for(read_robvis_csv(rob_path, rob_report_tool(rob_tool)), rob_result);
+        fo.rob = &*rob;
+      }
       forest = forest_svg(a, fo, &table);
     }
     if (!o->funnel.empty()) {
@@ -349,9 +439,9 @@ Runner define_meta(CLI::App& app) {
       funnel_out->commit();
     }
     if (o->format == "json") {
-      fmt::print("{}\n", analysis_json(a, opts, o->file).dump());
+      fmt::print("{}\n", analysis_json(a, opts, data_path).dump());
     } else {
-      print_text(a, opts, o->file);
+      print_text(a, opts, data_path);
       if (forest_out) {
         fmt::print("\nWrote the forest plot to {}\n", o->forest);
       }

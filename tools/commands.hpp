@@ -48,5 +48,7 @@ Runner define_prisma(CLI::App& app);
 Runner define_agreement(CLI::App& app);
 Runner define_rob(CLI::App& app);
 Runner define_simulate(CLI::App& app);
+Runner define_grade(CLI::App& app);
+Runner define_sof(CLI::App& app);
 
 } // namespace litrev::cli

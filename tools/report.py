@@ -8,7 +8,8 @@ internet) that shows or links every table and figure litrev wrote into
 REVIEW/report/: the fetch and the imports (what kind of data each is), the
 search strategy with hits per line and recall, deduplication, screening
 agreement, progress, the PRISMA 2020 flow, exclusion reasons, risk of bias,
-the meta-analysis and its plots, and the exported records. Every number comes
+the meta-analysis and its plots, GRADE and the Summary of Findings, and the
+exported records. Every number comes
 from litrev's JSON outputs and the review's manifests; every text is escaped.
 Also writes report/data-note.txt, the closing line on which data are what.
 Standard library only.
@@ -357,7 +358,21 @@ def main():
               "</em></p>")
 
     # ---- summary of findings ----
-    r.add('<h2 id="sof">8. Summary of Findings</h2><p>Summary of Findings: not yet available in litrev (issue 9).</p>')
+    r.add('<h2 id="sof">8. GRADE and the Summary of Findings (worked example)</h2>')
+    if r.have("sof.html"):
+        r.add("<p>GRADE certainty for abstinence: litrev's suggestions (from the RoB 2 table weighted by the "
+              "meta-analysis weights, I², the CI and the optimal information size) accepted or overridden by the "
+              "project's reviewers with a justification, each a ledger event. <strong>A worked example, not a "
+              "published GRADE assessment.</strong> Also as %s, %s and %s; the evidence profile as %s (%s); every "
+              "factor with its suggestion and judgement in %s.</p>"
+              % (r.link("sof.md", "Markdown"), r.link("sof.csv", "CSV"), r.link("sof.jsonl", "JSON Lines"),
+                 r.link("evidence-profile.html", "HTML"), r.link("evidence-profile.csv", "CSV"),
+                 r.link("grade.jsonl")))
+        # litrev's own HTML fragment: every text in it is escaped by litrev (lib/src/evidence/sof_table.cpp).
+        with open(r.path("sof.html"), encoding="utf-8") as f:
+            r.add(f.read())
+    else:
+        r.add("<p><em>Summary of Findings: not available in this litrev build (no <code>litrev sof</code>).</em></p>")
 
     # ---- records and files ----
     r.add('<h2 id="files">9. Records and every file of this report</h2>')

@@ -8,8 +8,9 @@
 # shipped records, dedup, thesaurus, searches (native and a PubMed-syntax
 # strategy with hits per line and recall), the screening ledgers of two
 # screeners and an adjudicator, agreement, progress, the PRISMA 2020 flow,
-# risk-of-bias tables and plots, the meta-analysis with forest and funnel
-# plots, record exports, and REVIEW_DIR/report/index.html (tools/report.py).
+# risk-of-bias tables and plots, the meta-analysis with forest (with RoB
+# columns) and funnel plots, GRADE judgements and the Summary of Findings,
+# record exports, and REVIEW_DIR/report/index.html (tools/report.py).
 # tools/demo runs it after building; tests/cli/T900-worked-review.sh runs it
 # and checks the numbers. PYTHON names the Python 3 to use (default python3).
 set -euo pipefail
@@ -184,29 +185,35 @@ step rob plot traffic-light rob/rob2-summary.csv --tool rob2 -o "$report/rob2-tr
 step rob plot summary rob/rob2-summary.csv --tool rob2 -o "$report/rob2-summary.svg"
 
 say "7. Meta-analysis: abstinence (published counts, see outcomes/PROVENANCE.md; two small trials, a demonstration)"
+cp -r outcomes rob "$review/"
+note "(copied outcomes/ and rob/ into the review: litrev.json's outcome \"abstinence\" names outcomes/abstinence.csv," \
+  "pooled as RR by Mantel-Haenszel, and rob/rob2-summary.csv, its studies' RoB 2 judgements)"
 cp outcomes/abstinence.csv "$report/abstinence.csv"
-meta_plots=1
-if ! "$litrev_bin" meta --help 2>/dev/null | grep -q -- '--forest'; then
-  meta_plots=0
-  note "(this litrev has no --forest/--funnel yet: the meta-analysis is shown without plots)"
-fi
-plot_args() { # FOREST FUNNEL
-  if [ "$meta_plots" = 1 ]; then
-    printf '%s\n' --forest "$report/$1" --label-left "Favours control" --label-right "Favours ketamine"
-    [ -n "${2:-}" ] && printf '%s\n' --funnel "$report/$2"
-  fi
-  return 0
-}
-mapfile -t extra < <(plot_args forest-mh.svg funnel-mh.svg)
-step meta outcomes/abstinence.csv --measure RR --method MH "${extra[@]}"
-"$litrev_bin" meta outcomes/abstinence.csv --measure RR --method MH --format json >"$report/meta-mh.json" 2>/dev/null
-mapfile -t extra < <(plot_args forest-dl-by-substance.svg)
-step meta outcomes/abstinence.csv --measure RR --method DL --by substance "${extra[@]}"
-"$litrev_bin" meta outcomes/abstinence.csv --measure RR --method DL --by substance --format json \
+step -C "$review" meta --outcome abstinence --forest "$report/forest-mh.svg" --funnel "$report/funnel-mh.svg" \
+  --label-left "Favours control" --label-right "Favours ketamine"
+"$litrev_bin" -C "$review" meta --outcome abstinence --format json >"$report/meta-mh.json" 2>/dev/null
+step -C "$review" meta --outcome abstinence --method DL --by substance --forest "$report/forest-dl-by-substance.svg" \
+  --label-left "Favours control" --label-right "Favours ketamine"
+"$litrev_bin" -C "$review" meta --outcome abstinence --method DL --by substance --format json \
   >"$report/meta-dl-by-substance.json" 2>/dev/null
 
-say "8. Summary of Findings"
-note "Summary of Findings: not yet available in litrev (issue 9)."
+say "8. GRADE and the Summary of Findings (worked example: the judgements are the project's, not published ones)"
+step -C "$review" grade --outcome abstinence
+step -C "$review" grade --outcome abstinence --accept all --reviewer ana
+step -C "$review" grade --outcome abstinence --set indirectness=1 --reviewer ana --why \
+  "The pooled effect mixes ketamine against an active placebo (Dakwar 2019: midazolam) with three against one ketamine session (Krupitsky 2007), which estimates the effect of extra sessions rather than of ketamine; and the two trials studied different substances (cocaine, heroin)."
+step -C "$review" grade --outcome abstinence --set publication-bias=0 --reviewer ben --why \
+  "Two trials: too few for a funnel plot or Egger's test. Not rated down, but undetected is not the same as absent."
+step -C "$review" grade --outcome abstinence --reviewer cy --comment \
+  "Two small trials in different substances; a worked example of the method, not a clinical conclusion."
+step -C "$review" sof
+quiet -C "$review" sof --format md -o "$report/sof.md"
+quiet -C "$review" sof --format html -o "$report/sof.html"
+quiet -C "$review" sof --format csv -o "$report/sof.csv"
+quiet -C "$review" sof --format json -o "$report/sof.jsonl"
+quiet -C "$review" sof --profile --format html -o "$report/evidence-profile.html"
+quiet -C "$review" sof --profile --format csv -o "$report/evidence-profile.csv"
+"$litrev_bin" -C "$review" grade --format json >"$report/grade.jsonl"
 
 say "9. Records exported, and the report"
 step -C "$review" export records --format ris --output "$report/records.ris"

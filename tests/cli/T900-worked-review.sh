@@ -27,7 +27,7 @@ expect_contains "$out" "[recorded data]"
 expect_contains "$out" "[curated facts]"
 expect_contains "$out" "NOT recorded database responses"
 expect_contains "$out" "[grey literature]"
-expect_contains "$out" "Summary of Findings: not yet available in litrev (issue 9)"
+expect_contains "$out" "## Summary of findings: Ketamine-assisted therapy"
 expect_contains "$out" "file://$report/index.html"
 expect_contains "$(tail -8 "$TMP/worked-review.out" | tr -s '\n' ' ')" "are curated facts written by the project"
 [ -s "$report/index.html" ] || fail "no index.html"
@@ -149,6 +149,54 @@ print("%.6f %s %s" % (rr, "matches" if ok else "litrev says %r" % m["exp_estimat
 PY
 expect_eq "$out" "2.998291 matches shown"
 
+begin "the Summary of Findings: absolute effects and certainty, computed here from the CSV and the judgements"
+run "$PYTHON" - "$corpus/outcomes/abstinence.csv" "$report/sof.jsonl" "$report/grade.jsonl" "$report/index.html" <<'PY'
+import csv, json, math, sys
+num = den = p = 0.0
+events = control = 0.0
+for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
+    a, n1, c, n2 = (float(r[k]) for k in ("ai", "n1i", "ci", "n2i"))
+    N = n1 + n2
+    num += a * n2 / N
+    den += c * n1 / N
+    p += (n1 * n2 * (a + c) - a * c * N) / (N * N)   # Greenland-Robins variance of ln RR_MH
+    events += c
+    control += n2
+rr = num / den
+se = math.sqrt(p / (num * den))
+lb, ub = rr * math.exp(-1.959963984540054 * se), rr * math.exp(1.959963984540054 * se)
+cr = events / control
+sof = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+grade = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
+s, g = sof[0], grade[0]
+bad = []
+want_cells = {
+    "Risk with comparator": "%d per 1,000" % round(1000 * cr),
+    "Risk with intervention (95% CI)": "%d per 1,000 (%d to %d)" % (round(1000 * cr * rr), round(1000 * cr * lb),
+                                                                    round(1000 * cr * ub)),
+    "Relative effect (95% CI)": "RR %.2f (%.2f to %.2f)" % (rr, lb, ub),
+}
+for col, want in want_cells.items():
+    if s["row"][col]["text"] != want:
+        bad.append("%s: %r != %r" % (col, s["row"][col]["text"], want))
+# Certainty: High for RCTs, minus every judged level (no upgrades apply to evidence that starts High).
+levels = {f["factor"]: f["levels"] for f in g["factors"]}
+names = ["Very low", "Low", "Moderate", "High"]
+want = names[max(0, 3 - sum(levels.values()))]
+if g["certainty"] != want or s["row"]["Certainty of the evidence (GRADE)"]["text"].split(" ", 1)[1] != want:
+    bad.append("certainty %s, expected %s" % (g["certainty"], want))
+if not g["final"] or not all(f["judged"] for f in g["factors"]):
+    bad.append("not every factor judged")
+just = [f.get("justification", "") for f in g["factors"] if f["factor"] == "indirectness"][0]
+if not any(just in t for t in s["footnotes"].values()):
+    bad.append("the indirectness justification is not a footnote")
+html = open(sys.argv[4], encoding="utf-8").read()
+if want_cells["Relative effect (95% CI)"] not in html:
+    bad.append("the SoF table is not in index.html")
+print("; ".join(bad) or "ok %s %s %s" % (want_cells["Risk with comparator"], want_cells["Relative effect (95% CI)"], want))
+PY
+expect_eq "$out" "ok 164 per 1,000 RR 3.00 (1.55 to 5.78) Very low"
+
 begin "the strategy's hits per line and its recall are in the report"
 run "$PYTHON" - "$report/search-strategy.jsonl" <<'PY'
 import json, sys
@@ -201,7 +249,8 @@ if c.stack:
     c.problems.append("unclosed: %s" % c.stack)
 missing = [l for l in c.links if not os.path.isfile(os.path.join(report, l))]
 need = {"prisma.svg", "rob2-traffic-light.svg", "rob2-summary.svg", "records.ris", "records.csv", "rob2-table.html",
-        "prisma.md", "meta-mh.json", "agreement-ta.json"}
+        "prisma.md", "meta-mh.json", "agreement-ta.json", "sof.md", "sof.csv", "sof.jsonl", "grade.jsonl",
+        "evidence-profile.html"}
 if "--forest" in os.popen(os.environ["LITREV"] + " meta --help").read():
     need |= {"forest-mh.svg", "funnel-mh.svg", "forest-dl-by-substance.svg"}
 print("; ".join(c.problems) or "well-formed", "missing: %s" % missing if missing else "links ok",
@@ -209,7 +258,8 @@ print("; ".join(c.problems) or "well-formed", "missing: %s" % missing if missing
 PY
 expect_eq "$out" "well-formed links ok all linked"
 html=$(cat "$report/index.html")
-expect_contains "$html" "Summary of Findings: not yet available in litrev (issue 9)"
+expect_contains "$html" "<table class=\"grade\">"
+expect_contains "$html" "not a published GRADE assessment"
 expect_contains "$html" "1 is recorded data"
 expect_contains "$html" "30 are curated facts"
 expect_contains "$html" "5 are grey literature"

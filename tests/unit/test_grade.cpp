@@ -63,7 +63,7 @@ TEST_CASE("grade: the starting level follows the design", "[grade]") {
   GradeInput in = clean_input();
   CHECK(suggest_grade(in).start == Certainty::high);
   CHECK(suggest_grade(in).certainty == Certainty::high);
-  in.design = StudyDesign::non_randomised;
+  in.design = GradeDesign::non_randomised;
   CHECK(suggest_grade(in).start == Certainty::low);
   in.robins_i = true;
   const GradeSuggestion g = suggest_grade(in);
@@ -231,7 +231,7 @@ TEST_CASE("grade: upgrades for a large effect only from Low and without rating d
                                          {0.15, 2, Certainty::high},
                                          {6.0, 2, Certainty::high}}) {
     GradeInput in = clean_input();
-    in.design = StudyDesign::non_randomised;
+    in.design = GradeDesign::non_randomised;
     in.analysis.overall.estimate = std::log(c.rr);
     in.analysis.overall.ci_lb = std::log(c.rr) - 0.1;
     in.analysis.overall.ci_ub = std::log(c.rr) + 0.1;
@@ -245,7 +245,7 @@ TEST_CASE("grade: upgrades for a large effect only from Low and without rating d
   }
   // Rated down anywhere: no upgrade.
   GradeInput in = clean_input();
-  in.design = StudyDesign::non_randomised;
+  in.design = GradeDesign::non_randomised;
   in.analysis.overall.estimate = std::log(0.15);
   in.analysis.overall.ci_lb = std::log(0.1);
   in.analysis.overall.ci_ub = std::log(0.2);

@@ -33,10 +33,10 @@ enum class GradeDomain { risk_of_bias, inconsistency, indirectness, imprecision,
 // "Publication bias".
 const char* grade_domain_name(GradeDomain d);
 
-enum class StudyDesign { randomised, non_randomised };
+enum class GradeDesign { randomised, non_randomised };
 
 struct GradeInput {
-  StudyDesign design = StudyDesign::randomised;
+  GradeDesign design = GradeDesign::randomised;
   // Non-randomised studies assessed with ROBINS-I start at High and are
   // rated down for risk of bias (GRADE guidance 18).
   bool robins_i = false;
@@ -44,7 +44,10 @@ struct GradeInput {
   MetaAnalysis analysis;
   // Each study's overall risk-of-bias judgement, one per
   // analysis.overall.studies, as level ids: RoB 2 "low", "some_concerns",
-  // "high"; ROBINS-I "low", "moderate", "serious", "critical"; or
+  // "high"; ROBINS-I "low", "moderate", "serious", "critical"; the other
+  // tools' levels counted with their nearest: "unclear" (RoB 1, QUADAS-2)
+  // and "low_except_confounding" (ROBINS-I V2) as some concerns, "at_risk"
+  // (QUADAS-2 overall) as high, "very_high" (ROBINS-E) as critical; or
   // "no_information". Empty: no assessments.
   std::vector<std::string> rob;
   // Imprecision thresholds on the pooled scale (log for ratios): the

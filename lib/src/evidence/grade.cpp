@@ -16,26 +16,28 @@ namespace {
 
 std::string pct(double share) { return fmt::format("{:.0f}%", 100 * share); }
 
-// How a risk-of-bias level counts: 0 low, 1 some concerns / moderate,
-// 2 high / serious, 3 critical; -1 no information.
+// How a risk-of-bias level counts: 0 low, 1 some concerns / moderate /
+// unclear (RoB 1, QUADAS-2) / low except for confounding (ROBINS-I V2, counted
+// with moderate), 2 high / serious / at risk (QUADAS-2 overall), 3 critical /
+// very high (ROBINS-E); -1 no information.
 int rob_rank(const std::string& level) {
   if (level == "low") {
     return 0;
   }
-  if (level == "some_concerns" || level == "moderate") {
+  if (level == "some_concerns" || level == "moderate" || level == "unclear" || level == "low_except_confounding") {
     return 1;
   }
-  if (level == "high" || level == "serious") {
+  if (level == "high" || level == "serious" || level == "at_risk") {
     return 2;
   }
-  if (level == "critical") {
+  if (level == "critical" || level == "very_high") {
     return 3;
   }
   if (level == "no_information" || level.empty()) {
     return -1;
   }
   throw UsageError("GRADE: unknown risk-of-bias level \"" + level +
-                   "\" (expected low, some_concerns, high, moderate, serious, critical or no_information)");
+                   "\" (expected a level of RoB 2, ROBINS-I, ROBINS-I V2, ROBINS-E, RoB 1 or QUADAS-2)");
 }
 
 DomainSuggestion risk_of_bias(const GradeInput& in) {
@@ -315,7 +317,7 @@ GradeSuggestion suggest_grade(const GradeInput& in) {
     throw UsageError(fmt::format("GRADE: the minimal important difference must be positive, not {:g}", in.mid));
   }
   GradeSuggestion g;
-  if (in.design == StudyDesign::randomised) {
+  if (in.design == GradeDesign::randomised) {
     g.start = Certainty::high;
     g.start_reason = "Randomised trials start at High.";
   } else if (in.robins_i) {
