@@ -407,3 +407,13 @@ TEST_CASE("agreement: Fleiss edge cases", "[agreement]") {
     CHECK_THROWS_AS(fleiss_kappa({{3}, {3}}), std::invalid_argument);
   }
 }
+
+TEST_CASE("agreement: perfect agreement gives kappa 1 exactly", "[agreement]") {
+  // 1/6 + 4/6 + 1/6 sums to 0.9999999999999999 in doubles; litrev sums the
+  // counts first, so po, kappa and weighted kappa are exactly 1.
+  const litrev::KappaResult k = litrev::cohen_kappa({{1, 0, 0}, {0, 4, 0}, {0, 0, 1}});
+  CHECK(k.p_observed == 1.0);
+  CHECK(k.kappa == 1.0);
+  CHECK(k.weighted_kappa == 1.0);
+  CHECK(k.pabak == 1.0);
+}

@@ -26,16 +26,28 @@ struct Kappa {
 // Kappa and its large-sample variance for agreement weights `w` (the identity
 // for plain kappa) over proportions `p` with margins `row`, `col`.
 Kappa weighted(const std::vector<std::vector<double>>& p, const std::vector<double>& row,
-               const std::vector<double>& col, const std::vector<std::vector<double>>& w, double n) {
+               const std::vector<double>& col, const std::vector<std::vector<double>>& w, double n,
+               const AgreementTable& counts) {
   const std::size_t k = p.size();
   Kappa r;
-  // Cohen (1968): po = sum w_ij p_ij, pe = sum w_ij p_i. p_.j.
+  // Cohen (1968): po = sum w_ij p_ij, pe = sum w_ij p_i. p_.j, summed over
+  // the counts and divided once, so that perfect agreement gives po = 1 and
+  // kappa = 1 exactly (summing k rounded proportions need not).
+  std::vector<double> row_n(k, 0.0), col_n(k, 0.0);
   for (std::size_t i = 0; i < k; ++i) {
     for (std::size_t j = 0; j < k; ++j) {
-      r.po += w[i][j] * p[i][j];
-      r.pe += w[i][j] * row[i] * col[j];
+      row_n[i] += static_cast<double>(counts[i][j]);
+      col_n[j] += static_cast<double>(counts[i][j]);
     }
   }
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = 0; j < k; ++j) {
+      r.po += w[i][j] * static_cast<double>(counts[i][j]);
+      r.pe += w[i][j] * row_n[i] * col_n[j];
+    }
+  }
+  r.po /= n;
+  r.pe /= n * n;
   r.kappa = (r.po - r.pe) / (1 - r.pe);
   // Fleiss, Cohen & Everitt (1969), large-sample (non-null) variance:
   // var = [sum p_ij (w_ij - (wbar_i. + wbar_.j)(1 - kappa))^2 - (kappa - pe (1 - kappa))^2]
@@ -112,7 +124,7 @@ KappaResult cohen_kappa(const AgreementTable& table) {
     }
   }
 
-  const Kappa plain = weighted(p, row, col, identity, dn);
+  const Kappa plain = weighted(p, row, col, identity, dn, table);
   out.p_observed = plain.po;
   out.p_expected = plain.pe;
 
@@ -145,7 +157,7 @@ KappaResult cohen_kappa(const AgreementTable& table) {
   out.ci_lb = plain.kappa - k_z975 * std::sqrt(plain.var);
   out.ci_ub = plain.kappa + k_z975 * std::sqrt(plain.var);
 
-  const Kappa wq = weighted(p, row, col, quadratic, dn);
+  const Kappa wq = weighted(p, row, col, quadratic, dn, table);
   out.weighted_kappa = wq.kappa;
   out.var_weighted_kappa = wq.var;
   out.weighted_ci_lb = wq.kappa - k_z975 * std::sqrt(wq.var);
