@@ -302,8 +302,11 @@ def main():
     # ---- risk of bias ----
     r.add('<h2 id="rob">6. Risk of bias: RoB 2 (worked example)</h2>')
     r.add("<p>Judgements made by the project from the published reports as read (mostly abstracts), to show the "
-          "workflow; <strong>not published risk-of-bias judgements</strong>. Table as %s and %s; input %s.</p>"
-          % (r.link("rob2-table.html", "HTML"), r.link("rob2-table.md", "Markdown"), r.link("rob2-summary.csv")))
+          "workflow; <strong>not published risk-of-bias judgements</strong>. The answers were recorded in the "
+          "review's ledger (<code>litrev rob assess</code>) and every judgement recomputed by the RoB 2 "
+          "algorithms; the table as %s, %s, %s and robvis's input layout (%s); the corpus's summary %s.</p>"
+          % (r.link("rob2-table.html", "HTML"), r.link("rob2-table.md", "Markdown"), r.link("rob2-table.tex", "LaTeX"),
+             r.link("rob2-robvis.csv"), r.link("rob2-summary.csv")))
     if r.have("rob2-summary.csv"):
         with open(r.path("rob2-summary.csv"), newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))

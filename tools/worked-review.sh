@@ -178,11 +178,16 @@ quiet -C "$review" export decisions --state --format csv --output "$report/decis
 
 say "6. Risk of bias: RoB 2 (worked example by the project from the published reports, not published judgements)"
 cp rob/rob2-summary.csv "$report/rob2-summary.csv"
-step rob table rob/rob2-summary.csv --tool rob2 --format md
-quiet rob table rob/rob2-summary.csv --tool rob2 --format md -o "$report/rob2-table.md"
-quiet rob table rob/rob2-summary.csv --tool rob2 --format html -o "$report/rob2-table.html"
-step rob plot traffic-light rob/rob2-summary.csv --tool rob2 -o "$report/rob2-traffic-light.svg"
-step rob plot summary rob/rob2-summary.csv --tool rob2 -o "$report/rob2-summary.svg"
+step rob judge --tool rob2 --answers rob/rob2-answers.json
+step -C "$review" rob assess --answers rob/rob2-answers.json --reviewer ana
+note "(one assessor's worked example: with two, \`rob compare\`, \`rob agreement\` and \`rob consensus\` come in between)"
+step -C "$review" rob table --tool rob2 --format md
+quiet -C "$review" rob table --tool rob2 --format md -o "$report/rob2-table.md"
+quiet -C "$review" rob table --tool rob2 --format html -o "$report/rob2-table.html"
+quiet -C "$review" rob table --tool rob2 --format latex -o "$report/rob2-table.tex"
+quiet -C "$review" rob table --tool rob2 --format robvis -o "$report/rob2-robvis.csv"
+step -C "$review" rob plot traffic-light --tool rob2 -o "$report/rob2-traffic-light.svg"
+step -C "$review" rob plot summary --tool rob2 -o "$report/rob2-summary.svg"
 
 say "7. Meta-analysis: abstinence (published counts, see outcomes/PROVENANCE.md; two small trials, a demonstration)"
 cp -r outcomes rob "$review/"

@@ -197,6 +197,18 @@ print("; ".join(bad) or "ok %s %s %s" % (want_cells["Risk with comparator"], wan
 PY
 expect_eq "$out" "ok 164 per 1,000 RR 3.00 (1.55 to 5.78) Very low"
 
+begin "the RoB 2 table recomputed from the ledger equals the corpus's hand-derived summary"
+run "$PYTHON" - "$corpus/rob/rob2-summary.csv" "$report/rob2-robvis.csv" "$review" <<'PY'
+import csv, glob, json, sys
+cols = ("D1", "D2", "D3", "D4", "D5", "Overall")
+want = {r["Study"]: [r[k] for k in cols] for r in csv.DictReader(open(sys.argv[1]))}
+got = {r["Study"].split(" (")[0]: [r[k] for k in cols] for r in csv.DictReader(open(sys.argv[2]))}
+events = [json.loads(l) for p in glob.glob(sys.argv[3] + "/ledger/*.jsonl") for l in open(p)]
+rob = [e for e in events if e["type"] == "rob.assessment"]
+print("same" if got == want else "differ: %r" % got, len(rob), sorted({e["payload"]["record"] for e in rob}))
+PY
+expect_eq "$out" "same 3 ['doi:10.1016/s0740-5472(02)00275-1', 'hash:1d2c820cc62d0731', 'pmid:31230464']"
+
 begin "the strategy's hits per line and its recall are in the report"
 run "$PYTHON" - "$report/search-strategy.jsonl" <<'PY'
 import json, sys
@@ -249,6 +261,7 @@ if c.stack:
     c.problems.append("unclosed: %s" % c.stack)
 missing = [l for l in c.links if not os.path.isfile(os.path.join(report, l))]
 need = {"prisma.svg", "rob2-traffic-light.svg", "rob2-summary.svg", "records.ris", "records.csv", "rob2-table.html",
+        "rob2-table.tex", "rob2-robvis.csv",
         "prisma.md", "meta-mh.json", "agreement-ta.json", "sof.md", "sof.csv", "sof.jsonl", "grade.jsonl",
         "evidence-profile.html"}
 if "--forest" in os.popen(os.environ["LITREV"] + " meta --help").read():

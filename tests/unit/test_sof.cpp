@@ -395,7 +395,7 @@ TEST_CASE("non-randomised evidence starts Low and may be rated up", "[sof]") {
   test::TempDir tmp;
   json proto = base_protocol();
   proto["outcomes"] = json::array({{{"name", "nrsi"}, {"data", "outcomes/abstinence.csv"}, {"measure", "RR"},
-                                    {"method", "MH"}, {"design", "non-randomised"}}});
+                                    {"method", "MH"}, {"design", "non-randomised"}, {"robins_i", false}}});
   make_review(tmp, proto);
   const Review r(tmp.path().string());
   OutcomeGrade g = grade_of(r, "nrsi");

@@ -115,6 +115,13 @@ std::string rob_markdown(const RobTable& table);
 // An HTML <table> (text escaped), with the domain names as a caption list.
 std::string rob_html(const RobTable& table);
 
+// A LaTeX table for a paper: a `table` float with a booktabs `tabular`
+// (Study, [Result,] the domain ids, Overall, [Weight (%)]), judgements as
+// the tool's labels, the domain names in the caption, every text escaped for
+// LaTeX (\ { } $ & # ^ _ % ~). Needs \usepackage{booktabs}; says so in a
+// comment on its first line. Support text is left out (use md or html).
+std::string rob_latex(const RobTable& table);
+
 // robvis's palettes (spec §3 "Colours").
 enum class RobPalette { cochrane, colourblind };
 

@@ -48,8 +48,11 @@ struct OutcomePlan {
   MetaOptions meta;   // measure, method (default REML), test, smd, level, by
   GradeDesign design = GradeDesign::randomised;
   bool robins_i = false;
-  std::string rob;      // robvis-layout table (rob_report.hpp), relative to the review directory; "" none
-  std::string rob_tool; // its tool: default the protocol's rob_tools entry for the design
+  // The studies' risk-of-bias judgements: a robvis-layout table
+  // (rob_report.hpp) relative to the review directory; "" means the review's
+  // agreed assessments of `rob_tool` (rob_assess.hpp), if there are any.
+  std::string rob;
+  std::string rob_tool; // default: the protocol's rob_tools entry for the design
   double mid = k_na;    // GradeInput::mid
   std::string follow_up;
   std::string importance; // "critical", "important", "not important", or ""
@@ -115,9 +118,9 @@ struct OutcomeGrade {
   // m2i, NaN otherwise).
   double events_1 = k_na, total_1 = k_na, events_2 = k_na, total_2 = k_na;
   double comparator_mean = k_na;
-  // Each study's overall risk-of-bias level id as read from plan.rob, one
-  // per analysis.overall.studies ("no_information" for a study the table
-  // lacks); empty when the plan names no table.
+  // Each study's overall risk-of-bias level id as read from plan.rob (or the
+  // review's agreed assessments), one per analysis.overall.studies
+  // ("no_information" for a study without one); empty when there are none.
   std::vector<std::string> rob;
   std::vector<std::string> rob_missing; // studies the table lacks
   Certainty start = Certainty::high;

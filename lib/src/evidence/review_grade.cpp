@@ -7,12 +7,14 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include <litrev/error.hpp>
+#include <litrev/rob_assess.hpp>
 #include <litrev/rob_report.hpp>
 
 namespace litrev {
@@ -196,12 +198,12 @@ OutcomePlan read_plan(const Protocol& protocol, const json& o, std::size_t i, co
   }
   p.rob = r.path("rob");
   p.rob_tool = r.text("rob_tool");
-  if (!p.rob.empty() && p.rob_tool.empty()) {
+  if (p.rob_tool.empty()) {
     const json& tools = protocol.raw.contains("rob_tools") ? protocol.raw.at("rob_tools") : json::object();
     const char* key = p.design == GradeDesign::randomised ? "randomised" : "non-randomised";
     if (tools.is_object() && tools.contains(key) && tools.at(key).is_string()) {
       p.rob_tool = tools.at(key).get<std::string>();
-    } else {
+    } else if (!p.rob.empty()) {
       r.fail("rob_tool", std::string("the rob table's tool: give rob_tool, or rob_tools.") + key +
                              " at the top of litrev.json");
     }
@@ -372,9 +374,21 @@ OutcomeGrade grade_outcome(const Review& review, const OutcomePlan& plan, const 
     }
     g.comparator_mean = n > 0 ? sum / n : k_na;
   }
+  std::optional<RobTable> rob_table;
+  std::string rob_source;
   if (!plan.rob.empty()) {
-    const std::string path = in_review(review, plan.rob);
-    const RobTable t = read_robvis_csv(path, rob_report_tool(plan.rob_tool));
+    rob_source = in_review(review, plan.rob);
+    rob_table = read_robvis_csv(rob_source, rob_report_tool(plan.rob_tool));
+  } else if (!plan.rob_tool.empty()) {
+    RobTable t = rob_table_from_review(rob_report_tool(plan.rob_tool), rob_items(review), "");
+    if (!t.rows.empty()) {
+      rob_source = "the review's " + plan.rob_tool + " assessments";
+      rob_table = std::move(t);
+    }
+  }
+  if (rob_table) {
+    const RobTable& t = *rob_table;
+    const std::string& path = rob_source;
     for (const StudyResult& s : g.analysis.overall.studies) {
       const RobTableRow* row = rob_row(t, s.study, plan, path);
       if (row) {
@@ -405,7 +419,8 @@ OutcomeGrade grade_outcome(const Review& review, const OutcomePlan& plan, const 
     f.needs_judgement = d.needs_judgement;
     f.reason = d.reason;
     if (d.domain == GradeDomain::risk_of_bias && !g.rob_missing.empty()) {
-      f.reason += " No assessment in " + plan.rob + " for: " + join(g.rob_missing, "; ") + ".";
+      f.reason += " No assessment in " + (plan.rob.empty() ? "the review's agreed assessments" : plan.rob) +
+                  " for: " + join(g.rob_missing, "; ") + ".";
     }
     g.factors.push_back(std::move(f));
   }

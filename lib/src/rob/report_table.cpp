@@ -520,4 +520,88 @@ std::string rob_html(const RobTable& table) {
   return out;
 }
 
+namespace {
+
+std::string latex_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+    case '\\':
+      out += "\\textbackslash{}";
+      break;
+    case '{':
+    case '}':
+    case '$':
+    case '&':
+    case '#':
+    case '_':
+    case '%':
+      out += '\\';
+      out += c;
+      break;
+    case '^':
+      out += "\\textasciicircum{}";
+      break;
+    case '~':
+      out += "\\textasciitilde{}";
+      break;
+    case '\n':
+    case '\r':
+    case '\t':
+      out += ' ';
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::string rob_latex(const RobTable& table) {
+  const RobTool& tool = table_tool(table);
+  const bool results = table.has_results();
+  const bool weights = table.has_weights();
+  std::string cols = results ? "ll" : "l";
+  std::string head = "Study";
+  if (results) {
+    head += " & Result";
+  }
+  for (const auto& id : table.domains) {
+    cols += "c";
+    head += " & " + latex_escape(id);
+  }
+  cols += "c";
+  head += " & Overall";
+  if (weights) {
+    cols += "r";
+    head += " & Weight (\\%)";
+  }
+  std::string caption = "Risk of bias (" + latex_escape(tool.name) + "). ";
+  for (std::size_t i = 0; i < table.domains.size(); ++i) {
+    const std::string& id = table.domains[i];
+    caption += (i ? "; " : "") + latex_escape(id) + ": " + latex_escape(tool.domain(id).name);
+  }
+  std::string out = "% litrev risk-of-bias table; needs \\usepackage{booktabs}\n\\begin{table}[ht]\n\\centering\n"
+                    "\\caption{" + caption + ".}\n\\begin{tabular}{" + cols + "}\n\\toprule\n" + head +
+                    " \\\\\n\\midrule\n";
+  for (const auto& r : table.rows) {
+    out += latex_escape(r.study);
+    if (results) {
+      out += " & " + latex_escape(r.result);
+    }
+    for (const auto& level : r.domains) {
+      out += " & " + latex_escape(level_label(tool, level));
+    }
+    out += " & " + latex_escape(level_label(tool, r.overall));
+    if (weights) {
+      out += fmt::format(" & {:.1f}", *r.weight);
+    }
+    out += " \\\\\n";
+  }
+  out += "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
+  return out;
+}
+
 } // namespace litrev
