@@ -44,6 +44,7 @@ Runner define_resolve(CLI::App& app);
 Runner define_retrieval(CLI::App& app);
 Runner define_conflicts(CLI::App& app);
 Runner define_progress(CLI::App& app);
+Runner define_rank(CLI::App& app);
 Runner define_prisma(CLI::App& app);
 Runner define_agreement(CLI::App& app);
 Runner define_rob(CLI::App& app);

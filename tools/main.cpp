@@ -51,6 +51,8 @@ const Command k_commands[] = {
     {"retrieval", "Mark a record's full text as retrieved or not retrieved (with the reason)",
      &litrev::cli::define_retrieval},
     {"progress", "Screening progress per stage and reviewer", &litrev::cli::define_progress},
+    {"rank", "The prioritised ranking of the records not screened yet, with scores and the model used",
+     &litrev::cli::define_rank},
     {"agreement", "Agreement between screeners: kappa with CI, PABAK, AC1, Fleiss' kappa; reasons at full text",
      &litrev::cli::define_agreement},
     {"prisma", "The PRISMA 2020 flow diagram, computed from the review (md, json, csv, svg; --explain BOX)",

@@ -360,4 +360,36 @@ TEST_CASE("queue: prioritised order puts records like the included ones first", 
   for (std::size_t i = 0; i < ranked.size(); ++i) {
     CHECK(again[i].key == ranked[i].key);
   }
+  // Review::rank gives the same order, with descending scores, for the
+  // records not settled yet (the two ana decided are settled: single mode).
+  const litrev::Ranking rank = review.rank(Stage::title_abstract, 1);
+  CHECK(rank.trained);
+  CHECK(rank.included == 1);
+  CHECK(rank.excluded == 1);
+  CHECK(rank.seed == 1);
+  CHECK_THAT(rank.settings, Catch::Contains("svm (liblinear") && Catch::Contains("seed 1"));
+  REQUIRE(rank.records.size() == ranked.size());
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    CHECK(rank.records[i].key == ranked[i].key);
+    if (i > 0) {
+      CHECK(rank.records[i].score <= rank.records[i - 1].score);
+    }
+  }
+  CHECK(rank.records[1].score > rank.records[2].score); // ketamine above soil, strictly
+}
+
+TEST_CASE("rank: key order with zero scores until one include and one exclude", "[screening]") {
+  litrev::test::TempDir tmp;
+  const std::string dir = tmp / "r";
+  litrev::Review::init(dir, "t");
+  litrev::test::write_text(tmp / "two.ris", "TY  - JOUR\nTI  - B title\nPY  - 2020\nDO  - 10.9999/b\nER  - \n\n"
+                                            "TY  - JOUR\nTI  - A title\nPY  - 2020\nDO  - 10.9999/a\nER  - \n\n");
+  litrev::Review review(dir);
+  review.import_files({tmp / "two.ris"}, {});
+  const litrev::Ranking rank = review.rank(Stage::title_abstract, 0);
+  CHECK_FALSE(rank.trained);
+  REQUIRE(rank.records.size() == 2);
+  CHECK(rank.records[0].key == "doi:10.9999/a");
+  CHECK(rank.records[0].score == 0);
+  CHECK(review.rank(Stage::full_text, 0).records.empty()); // nothing included at title-abstract yet
 }

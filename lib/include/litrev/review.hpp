@@ -243,6 +243,23 @@ struct StageProgress {
   std::vector<ReviewerProgress> reviewers;
 };
 
+// The ranker's view of one stage (Review::rank).
+struct RankedRecord {
+  std::string key;    // the cluster's first key
+  double score = 0;   // higher = more likely to be included
+};
+struct Ranking {
+  Stage stage = Stage::title_abstract;
+  // Records of the stage without a settled decision, best first (ties by
+  // key); every score 0 and key order while `trained` is false.
+  std::vector<RankedRecord> records;
+  bool trained = false;        // at least one included and one excluded record
+  std::size_t included = 0;    // the training labels: settled records of the stage
+  std::size_t excluded = 0;
+  std::uint64_t seed = 0;
+  std::string settings;        // the model and features in words (prioritise.hpp describe())
+};
+
 struct RebuildReport {
   std::size_t runs = 0;
   std::uint64_t records = 0; // records in the new index
@@ -350,6 +367,14 @@ public:
   // protocol does not have.
   std::vector<QueueItem> queue(const std::string& reviewer, Stage stage, QueueOrder order,
                                std::uint64_t seed, bool include_done) const;
+
+  // The prioritised ranking of `stage`: a linear SVM on TF-IDF of title and
+  // abstract (prioritise.hpp defaults, seeded with `seed`) trained on the
+  // stage's settled records (included = relevant), scoring the records not
+  // settled yet. This is the order `queue(..., QueueOrder::prioritised)`
+  // gives. Throws UsageError for a stage the protocol does not have,
+  // IndexError as open_index().
+  Ranking rank(Stage stage, std::uint64_t seed) const;
 
   // Records `actor`'s vote ("screen.decision"). Checks, before anything is
   // written: the actor is a reviewer in the protocol (when it lists any); the

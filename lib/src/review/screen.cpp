@@ -120,14 +120,12 @@ std::string shuffle_key(std::uint64_t seed, const std::string& key) {
   return h.hex_digest();
 }
 
-// Orders `queue` by a ranker trained on the stage's settled records:
-// included = relevant, excluded = not. Leaves the order alone until there is
-// at least one of each.
-void prioritise_queue(const Review& review, const ScreeningState& state, Stage stage, std::uint64_t seed,
-                      std::vector<QueueItem>& queue) {
-  if (queue.size() < 2) {
-    return;
-  }
+// Scores the records `keys` of `stage` with a ranker trained on the stage's
+// settled records (included = relevant, excluded = not). `out` gets the
+// training counts and settings; the scores are all 0 until there is at least
+// one of each.
+std::vector<double> stage_scores(const Review& review, const ScreeningState& state, Stage stage,
+                                 std::uint64_t seed, const std::vector<std::string>& wanted, Ranking& out) {
   std::vector<std::string> keys;
   std::vector<std::size_t> labelled;
   std::vector<bool> labels;
@@ -142,10 +140,16 @@ void prioritise_queue(const Review& review, const ScreeningState& state, Stage s
     row_of[key] = keys.size();
     keys.push_back(key);
   }
-  const bool both = std::find(labels.begin(), labels.end(), true) != labels.end() &&
-                    std::find(labels.begin(), labels.end(), false) != labels.end();
-  if (!both) {
-    return;
+  RankerSettings settings;
+  settings.seed = seed;
+  out.seed = seed;
+  out.settings = describe(settings, FeatureOptions{});
+  out.included = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
+  out.excluded = labels.size() - out.included;
+  out.trained = out.included > 0 && out.excluded > 0;
+  std::vector<double> scores(wanted.size(), 0.0);
+  if (!out.trained || wanted.empty()) {
+    return scores;
   }
   const Index index = review.open_index();
   std::vector<std::string> texts;
@@ -155,23 +159,39 @@ void prioritise_queue(const Review& review, const ScreeningState& state, Stage s
     texts.push_back(r ? r->title + "\n" + r->abstract_text() : std::string());
   }
   const Features features = tfidf_features(texts);
-  RankerSettings settings;
-  settings.seed = seed;
   Ranker ranker(features, settings);
   std::vector<std::size_t> candidates;
+  for (const std::string& key : wanted) {
+    candidates.push_back(row_of.at(key));
+  }
+  return ranker.score(labelled, labels, candidates);
+}
+
+// Orders `queue` by stage_scores(), best first (ties: key order). Leaves the
+// order alone until the ranker is trained.
+void prioritise_queue(const Review& review, const ScreeningState& state, Stage stage, std::uint64_t seed,
+                      std::vector<QueueItem>& queue) {
+  if (queue.size() < 2) {
+    return;
+  }
+  std::vector<std::string> keys;
   for (const QueueItem& item : queue) {
-    candidates.push_back(row_of.at(item.key));
+    keys.push_back(item.key);
   }
-  const std::vector<double> scores = ranker.score(labelled, labels, candidates);
-  const std::vector<std::size_t> order = order_by_score(candidates, scores);
-  std::map<std::size_t, QueueItem*> item_of;
-  for (QueueItem& item : queue) {
-    item_of[row_of.at(item.key)] = &item;
+  Ranking info;
+  const std::vector<double> scores = stage_scores(review, state, stage, seed, keys, info);
+  if (!info.trained) {
+    return;
   }
+  std::vector<std::size_t> rows(queue.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i] = i;
+  }
+  const std::vector<std::size_t> order = order_by_score(rows, scores);
   std::vector<QueueItem> sorted;
   sorted.reserve(queue.size());
-  for (std::size_t row : order) {
-    sorted.push_back(std::move(*item_of.at(row)));
+  for (std::size_t i : order) {
+    sorted.push_back(std::move(queue[i]));
   }
   queue = std::move(sorted);
 }
@@ -319,6 +339,31 @@ std::vector<QueueItem> Review::queue(const std::string& reviewer, Stage stage, Q
     for (auto& [k, item] : keyed) {
       out.push_back(std::move(item));
     }
+  }
+  return out;
+}
+
+Ranking Review::rank(Stage stage, std::uint64_t seed) const {
+  const Protocol p = protocol();
+  check_stage(p, stage);
+  const ScreeningState state = screening();
+  std::vector<std::string> open;
+  for (const std::string& key : stage_records(stage, state)) {
+    const RecordState* rs = state.find(key);
+    const Status st = rs ? rs->stage(stage).status : Status::unscreened;
+    if (st != Status::included && st != Status::excluded) {
+      open.push_back(key);
+    }
+  }
+  Ranking out;
+  out.stage = stage;
+  const std::vector<double> scores = stage_scores(*this, state, stage, seed, open, out);
+  std::vector<std::size_t> rows(open.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i] = i;
+  }
+  for (std::size_t i : order_by_score(rows, scores)) {
+    out.records.push_back({open[i], scores[i]});
   }
   return out;
 }
