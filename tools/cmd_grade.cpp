@@ -79,6 +79,9 @@ void print_outcome(const OutcomeGrade& g) {
   if (!g.comment.empty()) {
     fmt::print("  Comment: {}\n", g.comment);
   }
+  for (const std::string& p : g.link_problems) {
+    fmt::print("  Check the data: {}\n", p);
+  }
 }
 
 std::vector<std::string> split_list(const std::string& s) {

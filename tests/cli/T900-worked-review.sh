@@ -187,6 +187,8 @@ if g["certainty"] != want or s["row"]["Certainty of the evidence (GRADE)"]["text
     bad.append("certainty %s, expected %s" % (g["certainty"], want))
 if not g["final"] or not all(f["judged"] for f in g["factors"]):
     bad.append("not every factor judged")
+if g["link_problems"]:
+    bad.append("pooled studies not linked to included records: %r" % g["link_problems"])
 just = [f.get("justification", "") for f in g["factors"] if f["factor"] == "indirectness"][0]
 if not any(just in t for t in s["footnotes"].values()):
     bad.append("the indirectness justification is not a footnote")

@@ -460,3 +460,44 @@ TEST_CASE("GRADE tables escape what they print and letter many footnotes", "[sof
   CHECK(sof.footnotes[25].first == "z");
   CHECK(sof.footnotes[26].first == "aa");
 }
+
+TEST_CASE("pooled studies are checked against the review's full-text inclusions", "[sof]") {
+  test::TempDir tmp;
+  make_review(tmp, base_protocol());
+  test::write_text(tmp / "two.ris", "TY  - JOUR\nTI  - Ketamine trial one\nPY  - 2019\nDO  - 10.9999/one\nER  - \n\n"
+                                    "TY  - JOUR\nTI  - Ketamine trial two\nPY  - 2007\nDO  - 10.9999/two\nER  - \n\n");
+  Review r(tmp.path().string());
+  r.import_files({tmp / "two.ris"}, {});
+  // Without a record column nothing is checked.
+  CHECK(grade_of(r).link_problems.empty());
+  test::write_text(tmp / "outcomes/abstinence.csv", "study,record,ai,n1i,ci,n2i\n"
+                                                    "Dakwar 2019,doi:10.9999/one,13,27,3,28\n"
+                                                    "Krupitsky 2007,doi:10.9999/two,13,26,6,27\n");
+  DecisionInput in;
+  in.key = "doi:10.9999/one";
+  in.decision = Decision::include;
+  r.decide("ana", in);
+  in.stage = Stage::full_text;
+  r.decide("ana", in);
+  in.key = "doi:10.9999/two";
+  in.stage = Stage::title_abstract;
+  in.decision = Decision::exclude;
+  in.reason = r.protocol().stage(Stage::title_abstract)->exclusion_reasons.empty()
+                  ? std::string()
+                  : r.protocol().stage(Stage::title_abstract)->exclusion_reasons.front();
+  r.decide("ana", in);
+  OutcomeGrade g = grade_of(r);
+  REQUIRE(g.link_problems.size() == 1);
+  CHECK(g.link_problems[0] == "Krupitsky 2007 (line 3): doi:10.9999/two is not included at full text (status: "
+                              "unscreened)");
+  test::write_text(tmp / "outcomes/abstinence.csv", "study,record,ai,n1i,ci,n2i\n"
+                                                    "Dakwar 2019,doi:10.9999/one,13,27,3,28\n"
+                                                    "Krupitsky 2007,,13,26,6,27\n"
+                                                    "Other 2001,pmid:1,1,10,2,10\n");
+  g = grade_of(r);
+  REQUIRE(g.link_problems.size() == 2);
+  CHECK(g.link_problems[0] == "Krupitsky 2007 (line 3): no record key");
+  CHECK(g.link_problems[1] == "Other 2001 (line 4): pmid:1 is not a record of the review");
+  const GradeTable sof = summary_of_findings({g}, "t");
+  CHECK(sof.remarks[0] == "Check the data of abstinence: Krupitsky 2007 (line 3): no record key.");
+}

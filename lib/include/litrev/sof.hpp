@@ -133,6 +133,11 @@ struct OutcomeGrade {
   bool final() const { return unjudged == 0 && stale == 0; }
   std::string comment;   // the standing grade.comment, "" when none
   std::vector<std::string> warnings; // from the analysis
+  // When the data file has a `record` column (the key of each study's
+  // report in the review): every row whose key is empty, not a record of
+  // the review, or not included at full text, in words. A study that was
+  // excluded at screening must not be pooled; the SoF table says so.
+  std::vector<std::string> link_problems;
 };
 
 // The plan named `name` in the review's protocol. Throws UsageError naming

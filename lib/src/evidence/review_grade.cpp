@@ -269,6 +269,36 @@ const RobTableRow* rob_row(const RobTable& t, const std::string& label, const Ou
   return only;
 }
 
+// The rows of `table` whose `record` cell (column `col`) does not name a
+// record of the review included at full text.
+std::vector<std::string> record_links(const Review& review, const OutcomeTable& table, std::size_t col) {
+  std::vector<std::string> out;
+  std::optional<Index> index;
+  try {
+    index.emplace(review.open_index());
+  } catch (const IndexError&) {
+    out.push_back(table.path + ": the record column names keys, but the review has no records yet");
+    return out;
+  }
+  const ScreeningState state = review.screening();
+  for (const OutcomeRow& row : table.rows) {
+    const std::string key = col < row.fields.size() ? row.fields[col] : std::string();
+    const std::string who = fmt::format("{} (line {})", row.study, row.line);
+    if (key.empty()) {
+      out.push_back(who + ": no record key");
+    } else if (!index->contains(key)) {
+      out.push_back(who + ": " + key + " is not a record of the review");
+    } else {
+      const RecordState* rs = state.find(state.cluster_key(key));
+      const Status st = rs ? rs->ft.status : Status::unscreened;
+      if (st != Status::included) {
+        out.push_back(fmt::format("{}: {} is not included at full text (status: {})", who, key, status_name(st)));
+      }
+    }
+  }
+  return out;
+}
+
 struct When {
   std::string ts;
   std::string actor;
@@ -373,6 +403,9 @@ OutcomeGrade grade_outcome(const Review& review, const OutcomePlan& plan, const 
       g.total_2 += r.arms.n2i;
     }
     g.comparator_mean = n > 0 ? sum / n : k_na;
+  }
+  if (const auto col = g.table.column("record")) {
+    g.link_problems = record_links(review, g.table, *col);
   }
   std::optional<RobTable> rob_table;
   std::string rob_source;

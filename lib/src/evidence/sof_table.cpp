@@ -205,6 +205,9 @@ std::string certainty_text(const OutcomeGrade& g) {
 
 void add_remarks(GradeTable& t, const std::vector<OutcomeGrade>& outcomes) {
   for (const OutcomeGrade& g : outcomes) {
+    for (const std::string& p : g.link_problems) {
+      t.remarks.push_back("Check the data of " + g.plan.name + ": " + p + ".");
+    }
     if (!g.final()) {
       std::string s = "Provisional: " + g.plan.name + " has ";
       if (g.unjudged) {
@@ -565,6 +568,7 @@ json grade_json(const OutcomeGrade& g) {
   j["stale"] = g.stale;
   j["comment"] = g.comment;
   j["warnings"] = g.warnings;
+  j["link_problems"] = g.link_problems;
   return j;
 }
 
