@@ -139,8 +139,9 @@ def main():
     data_note = ("Which data are what: of the %d records, %s recorded data (responses recorded from NCBI, byte for "
                  "byte), %s curated facts written by the project from named sources (not recorded responses) and %s "
                  "grey literature (the project's seed web articles); the protocol, search strategies, thesaurus, "
-                 "screening votes and resolutions and the risk-of-bias answers are worked examples by the project; the "
-                 "outcome counts are published figures (two derived from published percentages). See "
+                 "screening votes and resolutions, the risk-of-bias answers and the GRADE judgements are worked "
+                 "examples by the project; the outcome counts are published figures (two derived from published "
+                 "percentages). See "
                  "corpora/ketamine-sud/README.md." % (total_imported + fetched, are(recorded), are(curated), are(grey)))
     with open(r.path("data-note.txt"), "w", encoding="utf-8") as f:
         f.write(data_note + "\n")
