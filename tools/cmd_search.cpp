@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include <litrev/error.hpp>
+#include <litrev/utf8.hpp>
 #include <litrev/review.hpp>
 #include <litrev/strategy.hpp>
 
@@ -34,36 +35,7 @@ std::string marked(const Snippet& s, const std::string& open, const std::string&
 }
 
 std::string as_is(const std::string& s) { return s; }
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(',', start);
-    if (end == std::string::npos) {
-      end = s.size();
-    }
-    if (end > start) {
-      out.push_back(s.substr(start, end - start));
-    }
-    start = end + 1;
-  }
-  return out;
-}
+std::string html_text(const std::string& s) { return escape_xml(s); }
 
 // Whether `q` holds a PubMed field tag: "[" and letters up to "]", outside quotes.
 bool has_field_tag(const std::string& q) {
@@ -252,7 +224,7 @@ Runner define_search(CLI::App& app) {
           }
           j["snippet"] = {{"text", h.snippet.text},
                           {"highlights", hl},
-                          {"html", marked(h.snippet, "<b>", "</b>", &html_escape)}};
+                          {"html", marked(h.snippet, "<b>", "</b>", &html_text)}};
         }
         fmt::print("{}\n", j.dump());
       }

@@ -122,4 +122,20 @@ std::string read_text_file(const std::string& path) {
   return out.str();
 }
 
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(',', start);
+    if (end == std::string::npos) {
+      end = s.size();
+    }
+    if (end > start) {
+      out.push_back(s.substr(start, end - start));
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 } // namespace litrev::cli

@@ -24,6 +24,10 @@ std::string journal_short(const Record& r);
 // "search".
 nlohmann::json record_summary(const Record& r);
 
+// The items of a comma-separated option ("year,pt,lang"), empty items
+// dropped.
+std::vector<std::string> split_list(const std::string& s);
+
 // The reviewer: `given` (--reviewer), else $LITREV_REVIEWER. Throws
 // UsageError naming `command` when neither is set.
 std::string reviewer_or_env(const std::string& given, const std::string& command);

@@ -1,5 +1,6 @@
 // litrev/utf8.hpp: UTF-8 encoding and decoding, one code point at a time,
-// for the readers, the renderers and the terminal screen.
+// for the readers, the renderers and the terminal screen; and escaping text
+// for XML and HTML.
 #pragma once
 
 #include <cstddef>
@@ -16,5 +17,11 @@ void append_utf8(std::string& out, char32_t cp);
 // UTF-8 (a stray continuation byte, an overlong form, a surrogate, a code
 // point above U+10FFFF, a sequence cut short).
 std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
+
+// `s` as XML or HTML character data or attribute value: & < > " ' become
+// entities, tab and line ends a space, invalid UTF-8 and characters XML
+// forbids U+FFFD. The one escape behind every SVG, HTML and XML litrev
+// writes.
+std::string escape_xml(std::string_view s);
 
 } // namespace litrev

@@ -293,4 +293,6 @@ void append_csv_field(std::string& out, std::string_view field, bool always) {
   out += '"';
 }
 
+std::string escape_xml(std::string_view s) { return escape_xml_text(s); }
+
 } // namespace litrev
