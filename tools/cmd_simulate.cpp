@@ -1,5 +1,6 @@
 // litrev simulate LABELLED.csv [--seeds N] [--model svm|logistic|nb] [--priors I,E]
 //                 [--retrain-every K] [--format text|json] [--curve FILE.csv]
+//                 [--stop-recall R] [--stop-confidence C]
 // litrev simulate LABELLED.csv --time-step L [--model ...]
 //
 // Replays prioritised screening on a fully labelled set (columns id, title,
@@ -8,6 +9,12 @@
 // after every record (or every K). Reports WSS@95, RRF@10, ATD, and the
 // records screened to find 95% and 100% of the inclusions, as mean and sd
 // over the seeds; the priors are not counted (litrev/prioritise.hpp).
+// Then, per stopping rule (litrev/stopping.hpp: the statistical test of
+// Callaghan & Müller-Hansen at recall target R and confidence C, 50 and 5%-of-N
+// consecutive irrelevant records, SAFE's phase 2), how many runs it fired in,
+// the recall reached and the share screened when it did, and the share of
+// runs reaching the recall target (JSON key "stopping"). The rules are cheap
+// next to the ranking, so they are always replayed.
 // --time-step L instead measures one retrain + rerank: train on L random
 // labelled records, score and order the rest (the median of 7 repeats, after
 // one warm-up), for the benchmark (tests/bench/run_simulate.sh).
@@ -119,6 +126,8 @@ Runner define_simulate(CLI::App& app) {
     std::string curve;
     std::size_t time_step = 0;
     double c = 1.0;
+    double stop_recall = 0.95;
+    double stop_confidence = 0.95;
   };
   auto o = std::make_shared<Opts>();
   app.add_option("file", o->file, "Labelled CSV: id,title,abstract,label_included (0/1)")->required();
@@ -133,6 +142,10 @@ Runner define_simulate(CLI::App& app) {
   app.add_option("--time-step", o->time_step,
                  "Benchmark: time one retrain + rerank after L labelled records instead of simulating")
       ->option_text("L");
+  app.add_option("--stop-recall", o->stop_recall,
+                 "Stopping: the statistical rule's recall target, in (0, 1] (default 0.95)");
+  app.add_option("--stop-confidence", o->stop_confidence,
+                 "Stopping: the statistical rule's confidence, in (0, 1) (default 0.95)");
   return [o](Context&) {
     check_format(o->format, {"text", "json"});
     const auto model = rank_model_from_name(o->model);
@@ -155,6 +168,14 @@ Runner define_simulate(CLI::App& app) {
     opts.first_seed = o->first_seed;
     opts.retrain_every = o->retrain_every;
     parse_priors(o->priors, opts.prior_included, opts.prior_excluded);
+    opts.stopping.recall_target = o->stop_recall;
+    opts.stopping.confidence = o->stop_confidence;
+    if (!(o->stop_recall > 0 && o->stop_recall <= 1)) {
+      throw UsageError("--stop-recall: must be in (0, 1], e.g. 0.95");
+    }
+    if (!(o->stop_confidence > 0 && o->stop_confidence < 1)) {
+      throw UsageError("--stop-confidence: must be in (0, 1), e.g. 0.95");
+    }
     const std::vector<LabelledRecord> records = read_labelled_csv(o->file);
     if (o->time_step) {
       return time_step(records, opts, o->time_step);
@@ -200,6 +221,17 @@ Runner define_simulate(CLI::App& app) {
                              {"n95", run.metrics.n95},
                              {"n100", run.metrics.n100}});
       }
+      j["stopping"] = nlohmann::json::array();
+      for (const StoppingSummary& sm : r.stopping) {
+        j["stopping"].push_back({{"rule", stopping_rule_name(sm.rule)},
+                                 {"description", sm.description},
+                                 {"fired_runs", sm.fired_runs},
+                                 {"recall", mean_sd_json(sm.recall)},
+                                 {"screened_pct", mean_sd_json(sm.screened_pct)},
+                                 {"recall_at_least_target_pct", sm.recall_at_least_target_pct}});
+      }
+      j["stopping_settings"] = {{"recall_target", opts.stopping.recall_target},
+                                {"confidence", opts.stopping.confidence}};
       fmt::print("{}\n", j.dump(2));
       return 0;
     }
@@ -215,6 +247,20 @@ Runner define_simulate(CLI::App& app) {
     fmt::print("  ATD     {:6.1f} ± {:.1f} %   (random order: 50)\n", r.atd.mean, r.atd.sd);
     fmt::print("  n95     {:6.1f} ± {:.1f} records\n", r.n95.mean, r.n95.sd);
     fmt::print("  n100    {:6.1f} ± {:.1f} records\n", r.n100.mean, r.n100.sd);
+    fmt::print("Stopping rules replayed on each run (priors count as screened; recall over all {} included; "
+               "a rule that never fires screens everything); mean ± sd over runs:\n",
+               r.included);
+    fmt::print("  {:<18} {:>7} {:>15} {:>15} {:>11} {:>12}\n", "rule", "fired", "recall %", "screened %",
+               "work saved", fmt::format("recall>={:.4g}%", 100 * opts.stopping.recall_target));
+    for (const StoppingSummary& sm : r.stopping) {
+      fmt::print("  {:<18} {:>3}/{:<3} {:>15} {:>15} {:>10.1f}% {:>11.0f}%\n", stopping_rule_name(sm.rule),
+                 sm.fired_runs, o->seeds, fmt::format("{:.1f} ± {:.1f}", sm.recall.mean, sm.recall.sd),
+                 fmt::format("{:.1f} ± {:.1f}", sm.screened_pct.mean, sm.screened_pct.sd),
+                 100 - sm.screened_pct.mean, sm.recall_at_least_target_pct);
+    }
+    for (const StoppingSummary& sm : r.stopping) {
+      fmt::print("  {}: {}\n", stopping_rule_name(sm.rule), sm.description);
+    }
     return 0;
   };
 }

@@ -49,6 +49,7 @@ Runner define_prisma(CLI::App& app);
 Runner define_agreement(CLI::App& app);
 Runner define_rob(CLI::App& app);
 Runner define_simulate(CLI::App& app);
+Runner define_stop_check(CLI::App& app);
 Runner define_grade(CLI::App& app);
 Runner define_sof(CLI::App& app);
 

@@ -61,6 +61,8 @@ const Command k_commands[] = {
      &litrev::cli::define_rob},
     {"simulate", "Replay prioritised screening on a labelled CSV: WSS@95, RRF@10, ATD over seeds",
      &litrev::cli::define_simulate},
+    {"stop-check", "Whether screening may stop: the statistical test (Callaghan & Mueller-Hansen) and heuristics",
+     &litrev::cli::define_stop_check},
 };
 
 const char* const k_exit_codes =

@@ -17,6 +17,9 @@
 // and E random exclusions as priors, then always the highest-scoring record,
 // retraining after every record (or every k). Its metrics exclude the priors
 // (N' = N - priors, K' = K - prior inclusions); see screening_metrics().
+// It also replays the stopping rules of litrev/stopping.hpp on each run's
+// order and reports, per rule, when it would have stopped (SimulationResult::
+// stopping).
 #pragma once
 
 #include <cstddef>
@@ -27,6 +30,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <litrev/stopping.hpp>
 
 namespace litrev {
 
@@ -159,6 +164,28 @@ struct SimulationOptions {
   std::size_t prior_included = 1;
   std::size_t prior_excluded = 1;
   std::size_t retrain_every = 1; // retrain after every k records screened
+  // The stopping rules replayed on each run (see SimulationRun::stops).
+  StoppingOptions stopping;
+};
+
+// Where one stopping rule stopped in one run. The rule sees the whole
+// screening sequence, priors first (they are screened records too): the
+// priors in record order, then SimulationRun::order. For safe the sequence
+// starts instead with a random set of ceil(stopping.safe_sample_share * N)
+// records (drawn per run from its own generator, seeded from the run's seed)
+// whose relevant share gives SAFE's estimate, then the rest in the same
+// order; the ranking itself is the run's (it did not learn from that set),
+// so this is an approximation of SAFE's phase 1. Recall and screened share
+// are over all N records and all K relevant ones, priors included (unlike
+// ScreeningMetrics). A rule that never fires before the last record means
+// screening everything: recall 100, screened 100.
+struct StopOutcome {
+  StoppingRule rule = StoppingRule::statistical;
+  bool fired = false;       // it said stop with records still unscreened
+  std::size_t screened = 0; // records screened when it fired (N when it did not)
+  std::size_t found = 0;    // relevant records among them (K when it did not fire)
+  double recall = 100;      // percent of K found by then
+  double screened_pct = 100;
 };
 
 struct SimulationRun {
@@ -169,11 +196,22 @@ struct SimulationRun {
   // file order without retraining.
   std::vector<std::size_t> order;
   ScreeningMetrics metrics;
+  std::vector<StopOutcome> stops; // one per rule, stopping_rules() order
 };
 
 struct MeanSd {
   double mean = 0;
   double sd = 0; // sample standard deviation (n - 1); 0 for one run
+};
+
+// One stopping rule over all runs.
+struct StoppingSummary {
+  StoppingRule rule = StoppingRule::statistical;
+  std::string description;  // describe_rule()
+  unsigned fired_runs = 0;  // runs in which it fired before the last record
+  MeanSd recall;            // percent of K found when it fired (100 when it did not)
+  MeanSd screened_pct;      // percent of N screened by then (work saved = 100 - this)
+  double recall_at_least_target_pct = 0; // percent of runs whose recall >= the recall target
 };
 
 struct SimulationResult {
@@ -185,11 +223,13 @@ struct SimulationResult {
   // screened past the priors, i = 0..N'.
   std::vector<double> recall;
   std::string model; // describe(), for the methods section
+  std::vector<StoppingSummary> stopping; // one per rule, stopping_rules() order
 };
 
 // Replays screening on `records` (see SimulationOptions). Throws UsageError
 // when there are not enough inclusions (more than prior_included) or
-// exclusions (at least prior_excluded) for the priors.
+// exclusions (at least prior_excluded) for the priors, or for stopping
+// options out of range (check_stopping_options()).
 SimulationResult simulate(const std::vector<LabelledRecord>& records, const SimulationOptions& options);
 
 // Mean and sample standard deviation.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <random>
 #include <stdexcept>
 
 #include <litrev/error.hpp>
@@ -66,6 +67,73 @@ MeanSd mean_sd(const std::vector<double>& xs) {
 }
 
 namespace {
+
+// The size of SAFE's random set in simulation: ceil(share * N), at least 1.
+std::size_t safe_sample_size(const StoppingOptions& options, std::size_t n) {
+  return std::clamp<std::size_t>(
+      static_cast<std::size_t>(std::ceil(options.safe_sample_share * static_cast<double>(n) - 1e-9)), 1, n);
+}
+
+// Where each stopping rule stops on the run's sequence (litrev/prioritise.hpp,
+// StopOutcome).
+std::vector<StopOutcome> replay_stops(const std::vector<LabelledRecord>& records, const SimulationRun& run,
+                                      const StoppingOptions& options, std::size_t included) {
+  const std::size_t n = records.size();
+  std::vector<std::size_t> sequence = run.priors;
+  sequence.insert(sequence.end(), run.order.begin(), run.order.end());
+  auto labels_of = [&](const std::vector<std::size_t>& rows) {
+    std::vector<bool> out;
+    out.reserve(rows.size());
+    for (std::size_t r : rows) {
+      out.push_back(records[r].included);
+    }
+    return out;
+  };
+  auto outcome = [&](StoppingRule rule, const std::vector<std::size_t>& rows, const StoppingOptions& o) {
+    const std::vector<bool> labels = labels_of(rows);
+    StopOutcome s;
+    s.rule = rule;
+    s.screened = n;
+    s.found = included;
+    if (const auto t = first_stop(rule, labels, n, o)) {
+      s.fired = true;
+      s.screened = *t;
+      const auto found = std::count(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(*t), true);
+      s.found = static_cast<std::size_t>(found);
+      s.recall = 100.0 * static_cast<double>(found) / static_cast<double>(included);
+      s.screened_pct = 100.0 * static_cast<double>(*t) / static_cast<double>(n);
+    }
+    return s;
+  };
+  std::vector<StopOutcome> out;
+  for (StoppingRule rule : stopping_rules()) {
+    if (rule != StoppingRule::safe || options.safe_estimated_relevant) {
+      out.push_back(outcome(rule, sequence, options));
+      continue;
+    }
+    // SAFE phase 1: a random set first, its own generator so that the
+    // ranking's random numbers are untouched.
+    const std::size_t m = safe_sample_size(options, n);
+    std::vector<std::size_t> all(n);
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    std::mt19937_64 rng(run.seed ^ 0x5AFE5AFE5AFE5AFEULL);
+    std::shuffle(all.begin(), all.end(), rng);
+    std::vector<bool> in_sample(n, false);
+    std::vector<std::size_t> safe_sequence(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(m));
+    for (std::size_t r : safe_sequence) {
+      in_sample[r] = true;
+    }
+    for (std::size_t r : sequence) {
+      if (!in_sample[r]) {
+        safe_sequence.push_back(r);
+      }
+    }
+    StoppingOptions o = options;
+    o.safe_random_sample = m;
+    out.push_back(outcome(rule, safe_sequence, o));
+  }
+  return out;
+}
 
 SimulationRun simulate_one(const std::vector<LabelledRecord>& records, const Features& features,
                            const SimulationOptions& options, std::uint64_t seed) {
@@ -155,6 +223,7 @@ SimulationResult simulate(const std::vector<LabelledRecord>& records, const Simu
   if (options.seeds == 0) {
     throw UsageError("simulate: --seeds must be at least 1");
   }
+  check_stopping_options(options.stopping);
   std::vector<std::string> texts;
   texts.reserve(records.size());
   for (const auto& r : records) {
@@ -170,6 +239,7 @@ SimulationResult simulate(const std::vector<LabelledRecord>& records, const Simu
   result.recall.assign(n_prime + 1, 0.0);
   for (unsigned s = 0; s < options.seeds; ++s) {
     SimulationRun run = simulate_one(records, features, options, options.first_seed + s);
+    run.stops = replay_stops(records, run, options.stopping, result.included);
     wss.push_back(run.metrics.wss95);
     rrf.push_back(run.metrics.rrf10);
     atd.push_back(run.metrics.atd);
@@ -191,6 +261,32 @@ SimulationResult simulate(const std::vector<LabelledRecord>& records, const Simu
   result.atd = mean_sd(atd);
   result.n95 = mean_sd(n95);
   result.n100 = mean_sd(n100);
+  const std::vector<StoppingRule> rules = stopping_rules();
+  const double k_target = options.stopping.recall_target * static_cast<double>(result.included);
+  const auto need = static_cast<std::size_t>(std::ceil(k_target - 1e-9 * std::max(1.0, k_target)));
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    StoppingSummary sum;
+    sum.rule = rules[i];
+    StoppingOptions described_stopping = options.stopping;
+    if (rules[i] == StoppingRule::safe && !described_stopping.safe_estimated_relevant) {
+      described_stopping.safe_random_sample = safe_sample_size(options.stopping, records.size());
+    }
+    sum.description = describe_rule(rules[i], described_stopping, records.size());
+    std::vector<double> recall, screened;
+    unsigned met = 0;
+    for (const SimulationRun& run : result.runs) {
+      const StopOutcome& o = run.stops[i];
+      sum.fired_runs += o.fired ? 1 : 0;
+      recall.push_back(o.recall);
+      screened.push_back(o.screened_pct);
+      // Recall >= target, on counts so that 19 of 20 meets 95% whatever the rounding.
+      met += o.found >= need ? 1 : 0;
+    }
+    sum.recall = mean_sd(recall);
+    sum.screened_pct = mean_sd(screened);
+    sum.recall_at_least_target_pct = 100.0 * met / static_cast<double>(result.runs.size());
+    result.stopping.push_back(std::move(sum));
+  }
   return result;
 }
 
