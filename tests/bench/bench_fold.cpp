@@ -63,29 +63,17 @@
 // so that the chain is hashed exactly as Ledger::append hashes it.
 #include "../../lib/src/util/sha256.hpp"
 
+#include "bench_util.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
+using litrev::bench::Clock;
+using litrev::bench::cpu_seconds;
+using litrev::bench::peak_rss_mib;
+using litrev::bench::seconds_since;
 
 double current_rss_mib() {
   std::ifstream in("/proc/self/statm");

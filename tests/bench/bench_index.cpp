@@ -58,31 +58,19 @@
 #include <litrev/record.hpp>
 #include <litrev/review.hpp>
 
+#include "bench_util.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using litrev::bench::Clock;
+using litrev::bench::cpu_seconds;
+using litrev::bench::peak_rss_mib;
+using litrev::bench::seconds_since;
 
 // CPU time (user + system) this process has used so far, in seconds. Less
 // sensitive than wall time to other processes on a busy 2-core machine.
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
 // Current resident set (VmRSS from /proc/self/status), in MiB.
 double current_rss_mib() {
   std::ifstream status("/proc/self/status");

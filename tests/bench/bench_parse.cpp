@@ -42,30 +42,18 @@
 
 #include <litrev/pubmed_xml.hpp>
 
+#include "bench_util.hpp"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using litrev::bench::Clock;
+using litrev::bench::cpu_seconds;
+using litrev::bench::peak_rss_mib;
+using litrev::bench::seconds_since;
 
 // CPU time (user + system) this process has used so far, in seconds. Less
 // sensitive than wall time to other processes on a busy 2-core machine.
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 // Peak resident set of this process, in MiB (ru_maxrss is KiB on Linux).
-double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
 nlohmann::json figures(const char* mode, const std::string& path, std::uint64_t bytes,
                        std::uint64_t records, double seconds) {
   nlohmann::json j;
