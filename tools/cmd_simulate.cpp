@@ -1,5 +1,5 @@
 // litrev simulate LABELLED.csv [--seeds N] [--model svm|logistic|nb] [--priors I,E]
-//                 [--retrain-every K] [--format text|json] [--curve FILE.csv]
+//                 [--retrain-every K] [--format text|json] [--curve FILE.csv] [--svg FILE.svg]
 //                 [--stop-recall R] [--stop-confidence C]
 // litrev simulate LABELLED.csv --time-step L [--model ...]
 //
@@ -28,8 +28,10 @@
 
 #include <litrev/error.hpp>
 #include <litrev/prioritise.hpp>
+#include <litrev/screening_plot.hpp>
 #include <litrev/review.hpp>
 
+#include "atomic_output.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 
@@ -124,6 +126,8 @@ Runner define_simulate(CLI::App& app) {
     std::size_t retrain_every = 1;
     std::string format = "text";
     std::string curve;
+    std::string svg;
+    std::string title;
     std::size_t time_step = 0;
     double c = 1.0;
     double stop_recall = 0.95;
@@ -139,6 +143,9 @@ Runner define_simulate(CLI::App& app) {
   app.add_option("--retrain-every", o->retrain_every, "Retrain after every K records (default 1)");
   app.add_option("--format", o->format, "text or json");
   app.add_option("--curve", o->curve, "Write the mean recall curve to FILE.csv")->option_text("FILE");
+  app.add_option("--svg", o->svg, "Draw the mean recall curve with the random-order diagonal as SVG")
+      ->option_text("FILE.svg");
+  app.add_option("--title", o->title, "With --svg: a title above the plot");
   app.add_option("--time-step", o->time_step,
                  "Benchmark: time one retrain + rerank after L labelled records instead of simulating")
       ->option_text("L");
@@ -183,19 +190,16 @@ Runner define_simulate(CLI::App& app) {
     const SimulationResult r = simulate(records, opts);
 
     if (!o->curve.empty()) {
-      std::ofstream out(o->curve, std::ios::binary | std::ios::trunc);
-      if (!out) {
-        throw IoError("cannot write " + o->curve);
-      }
       const double n = static_cast<double>(r.recall.size() - 1);
-      out << "screened,screened_pct,recall_pct,random_pct\n";
+      std::string csv = "screened,screened_pct,recall_pct,random_pct\n";
       for (std::size_t i = 0; i < r.recall.size(); ++i) {
         const double x = 100 * static_cast<double>(i) / n;
-        out << fmt::format("{},{:.3f},{:.3f},{:.3f}\n", i, x, 100 * r.recall[i], x);
+        csv += fmt::format("{},{:.3f},{:.3f},{:.3f}\n", i, x, 100 * r.recall[i], x);
       }
-      if (!out.flush()) {
-        throw IoError("cannot write " + o->curve);
-      }
+      write_output_file(o->curve, csv);
+    }
+    if (!o->svg.empty()) {
+      write_output_file(o->svg, recall_curve_svg(r, o->title));
     }
 
     if (o->format == "json") {

@@ -67,4 +67,17 @@ expect_contains "$err" "bad.csv"
 run litrev simulate missing.csv
 expect_exit 65
 
+begin "simulate --svg draws the mean recall curve, written whole"
+run litrev simulate "$DATA" --seeds 2 --svg curve.svg --title "Test set"
+expect_exit 0
+run "$PYTHON" -c '
+import xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+root = ET.parse("curve.svg").getroot()
+poly = [p for p in root.iter(ns + "polyline") if p.get("class") == "recall"]
+print(root.get("class"), len(poly), len(poly[0].get("points").split()) > 1)'
+expect_eq "$out" "recall-curve 1 True"
+run litrev simulate "$DATA" --seeds 1 --svg /nonexistent-dir/curve.svg
+expect_exit 74
+
 done_testing
