@@ -104,8 +104,9 @@ struct ScreeningState {
   std::map<std::string, std::vector<std::string>> clusters;
   std::map<std::string, std::string> cluster_of;
 
-  // The cluster key of `key` (itself when it is in no cluster).
-  const std::string& cluster_key(const std::string& key) const;
+  // The cluster key of `key` (itself when it is in no cluster). A copy: a
+  // reference could outlive a temporary `key`.
+  std::string cluster_key(const std::string& key) const;
 
   // The state of `key`'s cluster, or nullptr when nobody screened it.
   const RecordState* find(const std::string& key) const;

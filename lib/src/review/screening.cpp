@@ -58,7 +58,7 @@ const RecordState* ScreeningState::find(const std::string& key) const {
   return it == records.end() ? nullptr : &it->second;
 }
 
-const std::string& ScreeningState::cluster_key(const std::string& key) const {
+std::string ScreeningState::cluster_key(const std::string& key) const {
   auto it = cluster_of.find(key);
   return it == cluster_of.end() ? key : it->second;
 }

@@ -617,7 +617,7 @@ ScreeningSequence screening_sequence(const ScreeningState& state, const std::vec
     if (!st || *st != stage) {
       continue;
     }
-    const std::string& cluster = state.cluster_key(k->get<std::string>());
+    const std::string cluster = state.cluster_key(k->get<std::string>());
     const When w{e.ts, e.actor, e.seq};
     auto [it, fresh] = first.try_emplace(cluster, w);
     if (!fresh && w < it->second) {
