@@ -52,7 +52,7 @@ Runner define_import(CLI::App& app) {
                "refusing the whole import");
   app.add_option("--format", o->format,
                  "The files' format, when recognising it from the content is not wanted: "
-                 "pubmed-xml, medline, ris, bibtex, endnote-xml, wos, csv");
+                 "pubmed-xml, medline, ris, bibtex, endnote-xml, wos, csv, litrev-jsonl");
   app.add_option("--database", o->database,
                  "The database the files came from (Embase, Scopus, ...), for PRISMA counts");
   app.add_option("--map", o->map,
@@ -66,7 +66,7 @@ Runner define_import(CLI::App& app) {
       options.format = format_from_name(o->format);
       if (!options.format) {
         throw UsageError("--format " + o->format +
-                         ": expected pubmed-xml, medline, ris, bibtex, endnote-xml, wos or csv");
+                         ": expected pubmed-xml, medline, ris, bibtex, endnote-xml, wos, csv or litrev-jsonl");
       }
     }
     options.database = o->database;

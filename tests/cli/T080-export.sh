@@ -122,6 +122,41 @@ EOF
   expect_exit 0
 done
 
+begin "JSON Lines imports back whole: every field but where it came from"
+litrev init r_json >/dev/null
+run litrev -C r_json import export.json
+expect_exit 0
+expect_contains "$out" "export.json: litrev-jsonl, $n records"
+litrev -C r_json export records --format json >back.json.json
+run "$PYTHON" - export.json back.json.json <<'EOF'
+import json, sys
+def load(path):
+    out = {}
+    for line in open(path, encoding="utf-8"):
+        r = json.loads(line)
+        r.pop("provenance", None)  # the run, file and line in *this* review
+        out[r["key"]] = r
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+diff = [k for k in a if a[k] != b.get(k)]
+print(len(a), len(b), diff[:5])
+sys.exit(1 if diff or len(a) != len(b) else 0)
+EOF
+expect_exit 0
+expect_eq "$(keys r_json)" "$(cat keys.orig)"
+
+begin "a broken line of JSON Lines is refused by file and line, and nothing is imported"
+{ head -3 export.json; echo '{"key": "pmid:1", "title": 5}'; sed -n 4,6p export.json; } >broken.jsonl
+litrev init r_bad >/dev/null
+run litrev -C r_bad import broken.jsonl
+expect_exit 65
+expect_contains "$err" "broken.jsonl"
+expect_contains "$err" ":4"
+[ ! -d r_bad/index ] || expect_eq "$(keys r_bad)" ""
+run litrev -C r_bad import --skip-bad broken.jsonl
+expect_exit 0
+expect_contains "$out" "6 records"
+
 begin "--where exports the records a search finds, in key order"
 litrev -C r search 'year:2019' --limit 100000 --format csv | tail -n +2 | cut -d, -f2 | LC_ALL=C sort >where.search
 [ "$(wc -l <where.search)" -gt 10 ] || fail "expected records from 2019"

@@ -40,10 +40,14 @@ enum class Format {
   ctgov_json,     // one ClinicalTrials.gov API v2 answer: a /studies page or
                   // one /studies/NCT... study; records of kind "registration"
                   // with Record::registration set; database "ClinicalTrials.gov"
+  litrev_jsonl,   // litrev's own JSON Lines (export records --format json):
+                  // one record per line as schemas/record.schema.json, every
+                  // field kept; streamed
 };
 
 // The name used on the command line and in manifests: "pubmed-xml", "medline",
-// "ris", "bibtex", "endnote-xml", "wos", "csv", "europepmc-json", "ctgov-json".
+// "ris", "bibtex", "endnote-xml", "wos", "csv", "europepmc-json", "ctgov-json",
+// "litrev-jsonl".
 const char* format_name(Format format);
 // The format named `name`, or nothing.
 std::optional<Format> format_from_name(std::string_view name);
@@ -101,7 +105,8 @@ Format sniff_format(const std::string& path);
 // The format of `head` (a file's first bytes, decompressed), or nothing.
 // JSON is told apart by the member names of its top-level object, as far as
 // `head` shows them: "resultList" or "hitCount" is Europe PMC,
-// "studies" or "protocolSection" ClinicalTrials.gov; other JSON is no format.
+// "studies" or "protocolSection" ClinicalTrials.gov, "key" with "title",
+// "ids" or "source" litrev's JSON Lines; other JSON is no format.
 std::optional<Format> sniff_format_of(std::string_view head);
 
 // Opens a reader of `format` on `path`. Throws IoError when the file cannot be

@@ -27,6 +27,7 @@ constexpr FormatInfo k_formats[] = {
     {Format::bibtex, "bibtex"},         {Format::endnote_xml, "endnote-xml"},
     {Format::wos, "wos"},               {Format::csv, "csv"},
     {Format::europepmc_json, "europepmc-json"}, {Format::ctgov_json, "ctgov-json"},
+    {Format::litrev_jsonl, "litrev-jsonl"},
 };
 
 constexpr std::size_t k_sniff_bytes = 64 * 1024;
@@ -88,7 +89,8 @@ std::string describe(std::string_view head) {
     return "not a reference file: binary data";
   }
   return "unrecognised format (expected PubMed XML, MEDLINE/nbib, RIS, BibTeX, EndNote XML, "
-         "Web of Science, CSV, or a Europe PMC or ClinicalTrials.gov JSON answer; --format names it)";
+         "Web of Science, CSV, litrev's JSON Lines, or a Europe PMC or ClinicalTrials.gov JSON answer; "
+         "--format names it)";
 }
 
 } // namespace
@@ -120,6 +122,9 @@ std::optional<Format> sniff_format_of(std::string_view head) {
   }
   if (looks_like_ctgov_json(head)) {
     return Format::ctgov_json;
+  }
+  if (looks_like_litrev_jsonl(head)) {
+    return Format::litrev_jsonl;
   }
   if (looks_like_pubmed_xml(head)) {
     return Format::pubmed_xml;
@@ -174,6 +179,8 @@ std::unique_ptr<RecordReader> open_reader(const std::string& path, Format format
     return make_europepmc_json_reader(path, options);
   case Format::ctgov_json:
     return make_ctgov_json_reader(path, options);
+  case Format::litrev_jsonl:
+    return make_litrev_jsonl_reader(path, options);
   }
   throw UsageError("unknown format");
 }

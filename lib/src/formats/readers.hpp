@@ -20,6 +20,8 @@ bool looks_like_csv(std::string_view head);
 // JSON service responses, by their top-level member names.
 bool looks_like_europepmc_json(std::string_view head);
 bool looks_like_ctgov_json(std::string_view head);
+// litrev's own JSON Lines (export records --format json), by its members.
+bool looks_like_litrev_jsonl(std::string_view head);
 
 std::unique_ptr<RecordReader> make_pubmed_xml_reader(const std::string& path, const ReaderOptions& options);
 std::unique_ptr<RecordReader> make_medline_reader(const std::string& path, const ReaderOptions& options);
@@ -30,5 +32,6 @@ std::unique_ptr<RecordReader> make_endnote_xml_reader(const std::string& path, c
 std::unique_ptr<RecordReader> make_csv_reader(const std::string& path, const ReaderOptions& options);
 std::unique_ptr<RecordReader> make_europepmc_json_reader(const std::string& path, const ReaderOptions& options);
 std::unique_ptr<RecordReader> make_ctgov_json_reader(const std::string& path, const ReaderOptions& options);
+std::unique_ptr<RecordReader> make_litrev_jsonl_reader(const std::string& path, const ReaderOptions& options);
 
 } // namespace litrev
