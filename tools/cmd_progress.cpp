@@ -1,7 +1,9 @@
 // litrev progress [--format text|json]
 //
 // Per stage: records and their statuses; per reviewer: done, remaining,
-// and how many of their records are in conflict.
+// and how many of their records are in conflict; the standing votes by how
+// their records were presented (a queue's order, with the ranker for
+// prioritised screening: what a methods section reports).
 #include <fmt/core.h>
 
 #include <litrev/error.hpp>
@@ -37,6 +39,11 @@ Runner define_progress(CLI::App& app) {
         if (sp.stage == Stage::full_text) {
           j["not_retrieved"] = sp.not_retrieved;
         }
+        nlohmann::json orders = nlohmann::json::array();
+        for (const auto& [order, n] : sp.orders) {
+          orders.push_back({{"order", order.empty() ? nlohmann::json(nullptr) : nlohmann::json(order)}, {"votes", n}});
+        }
+        j["votes_by_order"] = std::move(orders);
         out.push_back(std::move(j));
       }
       fmt::print("{}\n", out.dump());
@@ -55,6 +62,14 @@ Runner define_progress(CLI::App& app) {
       for (const ReviewerProgress& rp : sp.reviewers) {
         fmt::print("  {:<16} {:>6} done {:>6} remaining {:>6} in conflict\n", rp.reviewer, rp.done, rp.remaining,
                    rp.conflicts);
+      }
+      for (const auto& [order, n] : sp.orders) {
+        const std::size_t colon = order.find(": ");
+        fmt::print("  {:>6} vote{} {}\n", n, n == 1 ? "" : "s",
+                   order.empty()                 ? "by command or from a file"
+                   : colon == std::string::npos ? "screened in " + order + " order"
+                                                 : "screened in " + order.substr(0, colon) + " order (" +
+                                                       order.substr(colon + 2) + ")");
       }
     }
     return 0;

@@ -53,7 +53,13 @@ Runner define_resolve(CLI::App& app) {
       if (!d || *d == Decision::maybe) {
         throw UsageError("resolve: '" + o->decision + "' is not a resolution (include or exclude)");
       }
-      inputs.push_back({o->key, stage_option(o->stage), *d, o->reason, o->note});
+      DecisionInput in;
+      in.key = o->key;
+      in.stage = stage_option(o->stage);
+      in.decision = *d;
+      in.reason = o->reason;
+      in.note = o->note;
+      inputs.push_back(std::move(in));
     }
     Review review(ctx.dir);
     const std::vector<LedgerEvent> events = review.resolve_all(reviewer, inputs);

@@ -45,17 +45,6 @@ constexpr const char* k_tool_help =
     "The assessment tool: rob2 (RoB 2, parallel trials), rob2-cluster, robins-i, robins-e, rob1, quadas-2, "
     "robins-i-v2 (draft)";
 
-const char* status_word(RobJudgementStatus s) {
-  switch (s) {
-  case RobJudgementStatus::judged:
-    return "judged";
-  case RobJudgementStatus::incomplete:
-    return "incomplete";
-  case RobJudgementStatus::assessor:
-    return "assessor";
-  }
-  return "";
-}
 
 std::string level_label(const RobTool& tool, const std::string& id) {
   return id.empty() ? std::string("-") : tool.level(id).label;
@@ -72,7 +61,7 @@ json evaluation_json(const RobTool& tool, const RobAssessment& a, const RobEvalu
     }
     domains.push_back({{"domain", r.domain},
                        {"name", tool.domain(r.domain).name},
-                       {"status", status_word(r.computed.status)},
+                       {"status", rob_judgement_status_name(r.computed.status)},
                        {"computed", r.computed.level},
                        {"rule", r.computed.rule},
                        {"level", r.level},

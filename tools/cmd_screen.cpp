@@ -6,7 +6,9 @@
 //   i include · e exclude (with a reason) · m maybe · n note · b back ·
 //   s skip · c criteria · q quit
 // The queue is Review::queue(): the records of the stage the reviewer has not
-// voted on, so a restart goes on where they stopped. A vote is shown as
+// voted on, so a restart goes on where they stopped; in prioritised order it
+// is ranked again after every vote (the ranker retrained on the decisions so
+// far; records skipped in the session stay at the end). A vote is shown as
 // recorded only after Review::decide() has put it on disk; when the library
 // refuses it (a reason is required, ...) its message is shown and the record
 // stays. Screening is blind: the screen knows the reviewer's own votes only.
@@ -17,7 +19,9 @@
 // frame). terminal.hpp owns the terminal itself.
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <optional>
+#include <set>
 
 #include <fmt/core.h>
 
@@ -563,13 +567,18 @@ struct SessionSummary {
   std::size_t left = 0;
 };
 
+// The queue again after a vote (prioritised order: the ranker retrained on
+// the decisions so far), or empty when the order does not change.
+using Requeue = std::function<std::vector<QueueItem>()>;
+
 class Session {
 public:
   Session(Review& review, Terminal& term, std::string reviewer, Stage stage, Protocol protocol,
-          std::deque<QueueItem> todo, std::size_t done)
+          std::deque<QueueItem> todo, std::size_t done, QueueOrder order, std::uint64_t seed, Requeue requeue)
     : m_review(review), m_term(term), m_reviewer(std::move(reviewer)), m_stage(stage),
       m_protocol(std::move(protocol)), m_rules(*m_protocol.stage(stage)), m_highlight(m_protocol),
-      m_index(review.open_index()), m_todo(std::move(todo)), m_done(done), m_total(done + m_todo.size()) {}
+      m_index(review.open_index()), m_todo(std::move(todo)), m_done(done), m_total(done + m_todo.size()),
+      m_order(order), m_seed(seed), m_requeue(std::move(requeue)) {}
 
   SessionSummary run() {
     for (;;) {
@@ -782,6 +791,8 @@ private:
     in.stage = m_stage;
     in.decision = decision;
     in.reason = reason;
+    in.order = m_order;
+    in.order_seed = m_seed;
     LedgerEvent ev;
     try {
       ev = m_review.decide(m_reviewer, in);
@@ -815,7 +826,36 @@ private:
       m_todo.pop_front();
       ++m_done;
     }
+    requeue();
     m_scroll = 0;
+  }
+
+  // Prioritised order: ranks the records left again, now that the ranker has
+  // one more decision to learn from. Records skipped in this session stay at
+  // the end. When the ranking fails (the index is busy), the old order stays
+  // and the status line says so.
+  void requeue() {
+    if (!m_requeue || m_todo.empty()) {
+      return;
+    }
+    try {
+      std::vector<QueueItem> fresh = m_requeue();
+      std::deque<QueueItem> todo;
+      std::vector<QueueItem> skipped;
+      for (QueueItem& item : fresh) {
+        if (m_skipped.count(item.key)) {
+          skipped.push_back(std::move(item));
+        } else {
+          todo.push_back(std::move(item));
+        }
+      }
+      for (QueueItem& item : skipped) {
+        todo.push_back(std::move(item));
+      }
+      m_todo = std::move(todo);
+    } catch (const Error& e) {
+      status(m_status + " (the order was not updated: " + e.what() + ")", true);
+    }
   }
 
   void go_back() {
@@ -846,6 +886,7 @@ private:
       return;
     }
     const std::string key = m_todo.front().key;
+    m_skipped.insert(key);
     m_todo.push_back(std::move(m_todo.front()));
     m_todo.pop_front();
     status(fmt::format("Skipped {}: it comes back at the end", key));
@@ -1044,6 +1085,10 @@ private:
   std::string m_cached_key;
   std::optional<Record> m_cached;
   SessionSummary m_summary;
+  const QueueOrder m_order; // recorded with every vote
+  const std::uint64_t m_seed;
+  const Requeue m_requeue;
+  std::set<std::string> m_skipped; // skipped in this session: kept at the end of the queue
 };
 
 // FNV-1a: a default seed per reviewer, so a random order survives a restart
@@ -1068,8 +1113,8 @@ Runner define_screen(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   app.add_option("--stage", o->stage, "ta (title-abstract, the default) or ft (full-text)");
   app.add_option("--order", o->order,
-                 "key (the default), random, or prioritised (most likely includes first, ranked from the "
-                 "decisions so far when the screen starts)");
+                 "key (the default), random, or prioritised (most likely includes first, ranked again from "
+                 "the decisions so far after every vote)");
   CLI::Option* seed = app.add_option("--seed", o->seed,
                                      "Seed of the random order (default: one per reviewer, so a restart keeps "
                                      "the order)");
@@ -1102,7 +1147,8 @@ Runner define_screen(CLI::App& app) {
     // order of the rest is queue(..., false)'s.
     std::deque<QueueItem> todo;
     std::size_t done = 0;
-    for (QueueItem& item : review.queue(reviewer, stage, order, seed->count() ? o->seed : seed_of(reviewer), true)) {
+    const std::uint64_t queue_seed = seed->count() ? o->seed : seed_of(reviewer);
+    for (QueueItem& item : review.queue(reviewer, stage, order, queue_seed, true)) {
       if (item.mine) {
         ++done;
       } else {
@@ -1116,7 +1162,14 @@ Runner define_screen(CLI::App& app) {
     SessionSummary summary;
     {
       Terminal term;
-      Session session(review, term, reviewer, stage, std::move(protocol), std::move(todo), done);
+      Requeue requeue;
+      if (order == QueueOrder::prioritised) {
+        requeue = [&review, reviewer, stage, queue_seed] {
+          return review.queue(reviewer, stage, QueueOrder::prioritised, queue_seed, false);
+        };
+      }
+      Session session(review, term, reviewer, stage, std::move(protocol), std::move(todo), done, order,
+                      queue_seed, std::move(requeue));
       summary = session.run();
     }
     fmt::print("{}: {} vote{}{} at {} in this session; {} left\n", reviewer, summary.votes,

@@ -411,6 +411,46 @@ keys q
 wait_exit
 expect_eq "$exit_line" "EXIT=0"
 
+begin "prioritised: after every vote the queue is ranked again (the next record is litrev rank's top)"
+# The worked review's records, single screening, ten of ana's votes recorded
+# beforehand (includes and excludes: the ranker can train).
+corpus="$LITREV_SOURCE_DIR/corpora/ketamine-sud"
+litrev init rv3 >/dev/null
+"$PYTHON" - "$corpus/litrev.json" rv3/litrev.json <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["stages"][0]["mode"] = "single"
+json.dump(d, open(sys.argv[2], "w"), indent=2)
+EOF
+for f in records/recorded/efetch_metapub_38011560.xml records/curated.ris records/grey-literature.ris; do
+  litrev -C rv3 import "$corpus/$f" >/dev/null
+done
+head -11 "$corpus/screening/ta-ana.csv" >ana10.csv
+litrev -C rv3 decide --from ana10.csv --reviewer ana >/dev/null
+top() { litrev -C rv3 rank --seed 7 --limit 2 --format json | "$PYTHON" -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin]
+print(" ".join(l["key"] for l in lines if "key" in l))'; }
+set -- $(top)
+first=$1 second_before=$2
+RV=rv3 start_screen ana --order prioritised --seed 7
+wait_for "c criteria · q quit"
+expect_contains "$(screen_text | sed -n 1p)" "$first"
+# ana excludes the top record, against the ranker's guess; it learns from
+# that before the next record.
+keys e
+wait_for "reason"
+keys 1
+wait_for "$first: exclude (wrong population) at title-abstract, recorded"
+set -- $(top)
+next_after=$1
+wait_row 1 "$next_after"
+expect_contains "$(screen_text | sed -n 1p)" "$next_after"
+[ "$next_after" != "$second_before" ] || printf '  note: the vote left the order unchanged (%s)\n' "$next_after" >&2
+keys q
+wait_exit
+expect_eq "$exit_line" "EXIT=0"
+
 begin "usage errors: unknown reviewer, stage or order (exit 2)"
 start_screen zed
 wait_exit

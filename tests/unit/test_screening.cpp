@@ -393,3 +393,69 @@ TEST_CASE("rank: key order with zero scores until one include and one exclude", 
   CHECK(rank.records[0].score == 0);
   CHECK(review.rank(Stage::full_text, 0).records.empty()); // nothing included at title-abstract yet
 }
+
+TEST_CASE("queue votes record their order; the ranker sees new records; blind fields can be hidden",
+          "[screening]") {
+  litrev::test::TempDir tmp;
+  const std::string dir = tmp / "r";
+  litrev::Review::init(dir, "t");
+  const auto ris = [](int first, const std::vector<std::string>& titles) {
+    std::string out;
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+      out += "TY  - JOUR\nTI  - " + titles[i] + "\nPY  - 2020\nDO  - 10.9999/q." + std::to_string(first + i) +
+             "\nER  - \n\n";
+    }
+    return out;
+  };
+  litrev::test::write_text(tmp / "a.ris", ris(0, {"Ketamine for alcohol use disorder", "Soil after mining",
+                                                  "Grassland soil nitrogen", "Soil carbon in grasslands"}));
+  litrev::Review review(dir);
+  review.import_files({tmp / "a.ris"}, {});
+  litrev::DecisionInput in;
+  in.key = "doi:10.9999/q.0";
+  in.decision = Decision::include;
+  in.order = litrev::QueueOrder::prioritised;
+  in.order_seed = 3;
+  review.decide("ana", in);
+  in.key = "doi:10.9999/q.1";
+  in.decision = Decision::exclude;
+  in.order = litrev::QueueOrder::key;
+  review.decide("ana", in);
+  in.key = "doi:10.9999/q.2";
+  in.order.reset();
+  review.decide("ana", in);
+
+  // The fold keeps how each record was presented; progress counts it.
+  const litrev::ScreeningState state = review.screening();
+  const litrev::Vote& v = state.find("doi:10.9999/q.0")->ta.votes.at("ana");
+  CHECK(v.order == "prioritised");
+  CHECK(v.ranker == litrev::prioritised_ranker(3) + ", litrev " + litrev::version());
+  CHECK(state.find("doi:10.9999/q.1")->ta.votes.at("ana").order == "key");
+  CHECK(state.find("doi:10.9999/q.2")->ta.votes.at("ana").order.empty());
+  const auto progress = review.progress(state);
+  REQUIRE(!progress.empty());
+  CHECK(progress[0].orders == std::map<std::string, std::uint64_t>{
+                                  {"", 1}, {"key", 1}, {"prioritised: " + v.ranker, 1}});
+
+  // Ranked once (its features kept), then a new import: the ranking must
+  // know the new record, and put the new ketamine record first.
+  const litrev::Ranking before = review.rank(Stage::title_abstract, 1);
+  REQUIRE(before.records.size() == 1);
+  litrev::test::write_text(tmp / "b.ris", ris(10, {"Ketamine infusion and alcohol use disorder relapse"}));
+  review.import_files({tmp / "b.ris"}, {});
+  const litrev::Ranking after = review.rank(Stage::title_abstract, 1);
+  REQUIRE(after.records.size() == 2);
+  CHECK(after.records[0].key == "doi:10.9999/q.10");
+  CHECK(after.records[0].score > after.records[1].score);
+
+  // A blind screener's search may not use the status or conflict fields.
+  review.sync_state();
+  const litrev::Index index = review.open_index();
+  litrev::SearchOptions options;
+  CHECK(index.search("status:ta-included", options).total == 1);
+  options.hidden_fields = {"status", "conflict"};
+  CHECK_THROWS_AS(index.search("status:ta-included", options), litrev::UsageError);
+  CHECK_THROWS_AS(index.search("soil AND conflict:ta", options), litrev::UsageError);
+  options.syntax = litrev::QuerySyntax::pubmed;
+  CHECK(index.search("soil[ti]", options).total == 3);
+}

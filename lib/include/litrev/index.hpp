@@ -66,6 +66,10 @@ struct SearchOptions {
   // Expand every word or phrase found in the index's thesaurus to its
   // concept (`~word` expands one explicitly, with or without this).
   bool expand = false;
+  // Fields the query may not use: a query naming one ("status:ta-included")
+  // throws UsageError. A blind screener may not search other screeners'
+  // votes (the status and conflict fields).
+  std::vector<std::string> hidden_fields = {};
 };
 
 // A passage of a hit's abstract (or title) with the query's matches marked.

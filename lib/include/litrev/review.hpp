@@ -195,6 +195,12 @@ struct ReviewDedup {
   std::vector<LedgerProblem> ledger_problems; // damage found reading the ledgers
 };
 
+// Orders for a screening queue. Prioritised: the records most likely to be
+// included first, by a ranker (prioritise.hpp: linear SVM on TF-IDF of
+// title and abstract, seeded) trained on the stage's decisions so far; by
+// key until the stage has at least one included and one excluded record.
+enum class QueueOrder { key, random, prioritised };
+
 // One screening vote or decision to record (Review::decide, resolve).
 struct DecisionInput {
   std::string key;
@@ -202,6 +208,12 @@ struct DecisionInput {
   Decision decision = Decision::include;
   std::string reason;
   std::string note;
+  // How the record was presented, recorded with the vote (Vote::order), for
+  // the methods section: empty (a vote by command), or the queue's order;
+  // prioritised votes record the ranker (prioritised_ranker()) and the
+  // litrev version too.
+  std::optional<QueueOrder> order;
+  std::uint64_t order_seed = 0; // prioritised: the ranker's seed
 };
 
 // Reads votes for decide_all() from a CSV file with a header row naming the
@@ -221,12 +233,6 @@ struct QueueItem {
   std::optional<Vote> mine; // the reviewer's own latest vote, if any
 };
 
-// Orders for a screening queue. Prioritised: the records most likely to be
-// included first, by a ranker (prioritise.hpp: linear SVM on TF-IDF of
-// title and abstract, seeded) trained on the stage's decisions so far; by
-// key until the stage has at least one included and one excluded record.
-enum class QueueOrder { key, random, prioritised };
-
 struct ReviewerProgress {
   std::string reviewer;
   Stage stage = Stage::title_abstract;
@@ -240,6 +246,10 @@ struct StageProgress {
   std::uint64_t records = 0;   // records (clusters) at this stage
   std::map<Status, std::uint64_t> by_status;
   std::uint64_t not_retrieved = 0; // full text: reports not retrieved (not in `records`)
+  // The standing votes of the stage by how their records were presented:
+  // "" (by command or from a file), "key", "random", or "prioritised: " and
+  // the ranker with its seed and litrev version (Vote::order, ranker).
+  std::map<std::string, std::uint64_t> orders;
   std::vector<ReviewerProgress> reviewers;
 };
 
@@ -259,6 +269,13 @@ struct Ranking {
   std::uint64_t seed = 0;
   std::string settings;        // the model and features in words (prioritise.hpp describe())
 };
+
+// The ranker of Review::rank and queue(..., prioritised), in words, with its
+// seed ("svm (liblinear 2.30 ...), TF-IDF 1-2-grams ..., seed 7").
+std::string prioritised_ranker(std::uint64_t seed);
+
+// "key", "random", "prioritised".
+const char* queue_order_name(QueueOrder order);
 
 struct RebuildReport {
   std::size_t runs = 0;

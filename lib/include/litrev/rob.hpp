@@ -171,6 +171,9 @@ enum class RobJudgementStatus {
   assessor,   // no algorithm or rule: the assessor judges
 };
 
+// "judged", "incomplete", "assessor".
+const char* rob_judgement_status_name(RobJudgementStatus status);
+
 struct RobJudgement {
   RobJudgementStatus status = RobJudgementStatus::incomplete;
   std::string level; // level id when judged, else empty

@@ -3,7 +3,8 @@
 // ledgers).
 //
 // Events (payload fields; schemas/ledger-event.schema.json):
-//   screen.decision  {key, stage, decision, reason?, note?}   a screener's vote
+//   screen.decision  {key, stage, decision, reason?, note?, order?}   a screener's vote;
+//                    order {kind, ranker?, litrev}: how the record was presented
 //   screen.resolve   {key, stage, decision, reason?, note?}   an adjudicator's decision
 //   screen.retrieval {key, retrieved, reason?}                full text found or not
 //   screen.note      {key, stage, note}                       a note without a vote
@@ -50,6 +51,12 @@ struct Vote {
   std::string reason;
   std::string note;
   std::string ts;
+  // How the record came to the screener (the vote's "order"): "key",
+  // "random" or "prioritised" from a screening queue, with the ranker in
+  // words and the litrev version for prioritised; "" for a vote by command
+  // or from a file.
+  std::string order;
+  std::string ranker;
   // The reviewer's first vote on this record and stage, and how many times
   // they changed it since (0: this is their only vote).
   Decision first = Decision::maybe;

@@ -491,14 +491,33 @@ std::string spelling_suggestion(const std::string& query, const Xapian::Database
   return changed ? out : "";
 }
 
+// A field the query may not use (SearchOptions::hidden_fields): refuses any
+// query that names it, in either syntax (PubMed's becomes native text first).
+class HiddenFieldProcessor : public Xapian::FieldProcessor {
+public:
+  explicit HiddenFieldProcessor(std::string name) : m_name(std::move(name)) {}
+  Xapian::Query operator()(const std::string&) override {
+    throw UsageError("the " + m_name + ": field is not available here (blind screening hides other screeners' "
+                     "votes)");
+  }
+
+private:
+  std::string m_name;
+};
+
 // The native syntax: Xapian's QueryParser with the schema's fields.
-void configure_native(Xapian::QueryParser& qp, const Xapian::Database& db) {
+void configure_native(Xapian::QueryParser& qp, const Xapian::Database& db,
+                      const std::vector<std::string>& hidden = {}) {
   qp.set_stemmer(Xapian::Stem("english"));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME_FULL_POS);
   qp.set_default_op(Xapian::Query::OP_AND);
   qp.set_database(db);
   for (const auto& f : index_schema()) {
     const std::string name = f.name;
+    if (std::find(hidden.begin(), hidden.end(), name) != hidden.end()) {
+      qp.add_boolean_prefix(f.name, (new HiddenFieldProcessor(name))->release());
+      continue;
+    }
     switch (f.kind) {
     case IndexField::Kind::text:
       qp.add_prefix(f.name, f.prefix);
@@ -858,7 +877,7 @@ Index::Query Index::translate(const std::string& text, const SearchOptions& opti
     native = expand_native(native, thesaurus, options.expand);
   }
   Xapian::QueryParser qp;
-  configure_native(qp, m_impl->db);
+  configure_native(qp, m_impl->db, options.hidden_fields);
   out.query = qp.parse_query(space_before_closing_quotes(native), k_native_flags);
   out.native_text = native;
   if (suggestion != nullptr) {

@@ -194,12 +194,23 @@ LedgerEvent Ledger::append(const std::string& actor, const std::string& type, js
     set_aside->clear();
   }
   std::error_code ec;
+  const bool new_dir = !fs::exists(m_dir, ec);
   fs::create_directories(m_dir, ec);
   if (ec) {
     throw IoError(m_dir + ": " + ec.message());
   }
+  const bool new_file = !fs::exists(path, ec);
   LockedFile f(path);
   std::uint64_t size = f.size();
+  // A new file (or folder) is durable only once its directory entry is: sync
+  // the folders too, or a crash after the first line could lose the file.
+  if (new_file) {
+    sync_directory(m_dir);
+    if (new_dir) {
+      const fs::path parent = fs::path(m_dir).parent_path();
+      sync_directory(parent.empty() ? "." : parent.string());
+    }
+  }
 
   // A tail without its newline is a write that never finished: move it
   // aside (kept, and reported) before the chain goes on.

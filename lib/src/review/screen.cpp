@@ -4,6 +4,8 @@
 #include <cctype>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include <litrev/error.hpp>
@@ -104,6 +106,13 @@ json decision_payload(const DecisionInput& in) {
   if (!in.note.empty()) {
     p["note"] = in.note;
   }
+  if (in.order) {
+    json o = {{"kind", queue_order_name(*in.order)}, {"litrev", version()}};
+    if (*in.order == QueueOrder::prioritised) {
+      o["ranker"] = prioritised_ranker(in.order_seed);
+    }
+    p["order"] = std::move(o);
+  }
   return p;
 }
 
@@ -124,6 +133,41 @@ std::string shuffle_key(std::uint64_t seed, const std::string& key) {
 // settled records (included = relevant, excluded = not). `out` gets the
 // training counts and settings; the scores are all 0 until there is at least
 // one of each.
+// The TF-IDF features of the titles and abstracts of `keys` (in that order).
+// The last ones computed in this process are kept: a screening session (the
+// web page, the terminal screen) ranks the same records again after every
+// vote, and features depend only on the records' text, which changes only
+// with a new run in sources/ (an import or fetch). Votes change the labels,
+// not the features.
+std::shared_ptr<const Features> stage_features(const Review& review, const std::vector<std::string>& keys) {
+  struct Cached {
+    std::string dir;
+    std::vector<std::string> runs;
+    std::vector<std::string> keys;
+    std::shared_ptr<const Features> features;
+  };
+  static std::mutex mutex;
+  static Cached cached;
+  std::vector<std::string> run_names = runs::list_runs(review.sources_path());
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (cached.features && cached.dir == review.dir() && cached.runs == run_names && cached.keys == keys) {
+      return cached.features;
+    }
+  }
+  const Index index = review.open_index();
+  std::vector<std::string> texts;
+  texts.reserve(keys.size());
+  for (const std::string& key : keys) {
+    const auto r = index.get(key);
+    texts.push_back(r ? r->title + "\n" + r->abstract_text() : std::string());
+  }
+  auto features = std::make_shared<const Features>(tfidf_features(texts));
+  std::lock_guard<std::mutex> lock(mutex);
+  cached = {review.dir(), std::move(run_names), keys, features};
+  return features;
+}
+
 std::vector<double> stage_scores(const Review& review, const ScreeningState& state, Stage stage,
                                  std::uint64_t seed, const std::vector<std::string>& wanted, Ranking& out) {
   std::vector<std::string> keys;
@@ -143,7 +187,7 @@ std::vector<double> stage_scores(const Review& review, const ScreeningState& sta
   RankerSettings settings;
   settings.seed = seed;
   out.seed = seed;
-  out.settings = describe(settings, FeatureOptions{});
+  out.settings = prioritised_ranker(seed);
   out.included = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
   out.excluded = labels.size() - out.included;
   out.trained = out.included > 0 && out.excluded > 0;
@@ -151,15 +195,8 @@ std::vector<double> stage_scores(const Review& review, const ScreeningState& sta
   if (!out.trained || wanted.empty()) {
     return scores;
   }
-  const Index index = review.open_index();
-  std::vector<std::string> texts;
-  texts.reserve(keys.size());
-  for (const std::string& key : keys) {
-    const auto r = index.get(key);
-    texts.push_back(r ? r->title + "\n" + r->abstract_text() : std::string());
-  }
-  const Features features = tfidf_features(texts);
-  Ranker ranker(features, settings);
+  const std::shared_ptr<const Features> features = stage_features(review, keys);
+  Ranker ranker(*features, settings);
   std::vector<std::size_t> candidates;
   for (const std::string& key : wanted) {
     candidates.push_back(row_of.at(key));
@@ -197,6 +234,24 @@ void prioritise_queue(const Review& review, const ScreeningState& state, Stage s
 }
 
 } // namespace
+
+std::string prioritised_ranker(std::uint64_t seed) {
+  RankerSettings settings;
+  settings.seed = seed;
+  return describe(settings, FeatureOptions{});
+}
+
+const char* queue_order_name(QueueOrder order) {
+  switch (order) {
+  case QueueOrder::key:
+    return "key";
+  case QueueOrder::random:
+    return "random";
+  case QueueOrder::prioritised:
+    return "prioritised";
+  }
+  return "key";
+}
 
 std::vector<DecisionInput> read_decisions_csv(const std::string& path, Stage stage) {
   csv_table::CsvFile in(path, std::size_t{1} << 20);
@@ -498,6 +553,11 @@ std::vector<StageProgress> Review::progress(const ScreeningState& state) const {
       const RecordState* rs = state.find(key);
       const StageState* st = rs ? &rs->stage(rules.stage) : nullptr;
       ++sp.by_status[st ? st->status : Status::unscreened];
+      if (st) {
+        for (const auto& [who, vote] : st->votes) {
+          ++sp.orders[vote.order.empty() ? "" : vote.order + (vote.ranker.empty() ? "" : ": " + vote.ranker)];
+        }
+      }
       for (auto& [who, rp] : per) {
         const bool voted = st && st->votes.count(who);
         if (voted) {

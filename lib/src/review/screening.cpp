@@ -200,6 +200,15 @@ ScreeningState fold_screening(const Protocol& protocol, const std::vector<Ledger
       v.decision = *d;
       v.reason = payload_string(e.payload, "reason");
       v.note = payload_string(e.payload, "note");
+      v.order.clear();
+      v.ranker.clear();
+      if (const auto o = e.payload.find("order"); o != e.payload.end() && o->is_object()) {
+        v.order = payload_string(*o, "kind");
+        v.ranker = payload_string(*o, "ranker");
+        if (!v.ranker.empty()) {
+          v.ranker += ", litrev " + payload_string(*o, "litrev");
+        }
+      }
       v.ts = e.ts;
     } else {
       const When w = when_of(e);

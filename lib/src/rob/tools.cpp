@@ -429,6 +429,18 @@ std::string normalize_spelling(std::string_view text) {
 
 } // namespace rob_detail
 
+const char* rob_judgement_status_name(RobJudgementStatus status) {
+  switch (status) {
+  case RobJudgementStatus::judged:
+    return "judged";
+  case RobJudgementStatus::incomplete:
+    return "incomplete";
+  case RobJudgementStatus::assessor:
+    return "assessor";
+  }
+  return "incomplete";
+}
+
 const char* rob_answer_code(RobAnswer answer) {
   for (const auto& a : k_answers) {
     if (a.answer == answer) {
