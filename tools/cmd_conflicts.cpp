@@ -59,14 +59,7 @@ Runner define_conflicts(CLI::App& app) {
         if (show_votes) {
           nlohmann::json votes = nlohmann::json::array();
           for (const auto& [name, v] : st.votes) {
-            nlohmann::json vj = {{"reviewer", name}, {"decision", decision_name(v.decision)}, {"ts", v.ts}};
-            if (!v.reason.empty()) {
-              vj["reason"] = v.reason;
-            }
-            if (!v.note.empty()) {
-              vj["note"] = v.note;
-            }
-            votes.push_back(std::move(vj));
+            votes.push_back(vote_json(v));
           }
           j["votes"] = std::move(votes);
         }

@@ -37,24 +37,6 @@ std::string marked(const Snippet& s, const std::string& open, const std::string&
 std::string as_is(const std::string& s) { return s; }
 std::string html_text(const std::string& s) { return escape_xml(s); }
 
-// Whether `q` holds a PubMed field tag: "[" and letters up to "]", outside quotes.
-bool has_field_tag(const std::string& q) {
-  bool quoted = false;
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    if (q[i] == '"') {
-      quoted = !quoted;
-    } else if (q[i] == '[' && !quoted) {
-      const std::size_t close = q.find(']', i);
-      if (close != std::string::npos && close > i + 1 &&
-          std::all_of(q.begin() + i + 1, q.begin() + close,
-                      [](unsigned char c) { return std::isalnum(c) || c == ':' || c == ' '; })) {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 // PMIDs, one per line; '#' starts a comment (also after a PMID).
 std::vector<std::string> read_pmids(const std::string& path) {
   std::vector<std::string> out;

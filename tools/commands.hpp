@@ -52,5 +52,6 @@ Runner define_simulate(CLI::App& app);
 Runner define_stop_check(CLI::App& app);
 Runner define_grade(CLI::App& app);
 Runner define_sof(CLI::App& app);
+Runner define_serve(CLI::App& app);
 
 } // namespace litrev::cli

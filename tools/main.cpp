@@ -50,6 +50,8 @@ const Command k_commands[] = {
     {"resolve", "An adjudicator's decision on a record in conflict", &litrev::cli::define_resolve},
     {"retrieval", "Mark a record's full text as retrieved or not retrieved (with the reason)",
      &litrev::cli::define_retrieval},
+    {"serve", "The review's web page for its reviewers: screening, search, conflicts, risk of bias, progress",
+     &litrev::cli::define_serve},
     {"progress", "Screening progress per stage and reviewer", &litrev::cli::define_progress},
     {"rank", "The prioritised ranking of the records not screened yet, with scores and the model used",
      &litrev::cli::define_rank},

@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -77,6 +79,17 @@ nlohmann::json record_summary(const Record& r) {
   return j;
 }
 
+nlohmann::json vote_json(const Vote& v) {
+  nlohmann::json j = {{"reviewer", v.reviewer}, {"decision", decision_name(v.decision)}, {"ts", v.ts}};
+  if (!v.reason.empty()) {
+    j["reason"] = v.reason;
+  }
+  if (!v.note.empty()) {
+    j["note"] = v.note;
+  }
+  return j;
+}
+
 void check_format(const std::string& format, const std::vector<std::string>& allowed) {
   for (const auto& a : allowed) {
     if (a == format) {
@@ -136,6 +149,24 @@ std::vector<std::string> split_list(const std::string& s) {
     start = end + 1;
   }
   return out;
+}
+
+// Whether `q` holds a PubMed field tag: "[" and letters up to "]", outside quotes.
+bool has_field_tag(const std::string& q) {
+  bool quoted = false;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q[i] == '"') {
+      quoted = !quoted;
+    } else if (q[i] == '[' && !quoted) {
+      const std::size_t close = q.find(']', i);
+      if (close != std::string::npos && close > i + 1 &&
+          std::all_of(q.begin() + i + 1, q.begin() + close,
+                      [](unsigned char c) { return std::isalnum(c) || c == ':' || c == ' '; })) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 } // namespace litrev::cli

@@ -10,6 +10,7 @@
 #include <litrev/index.hpp>
 #include <litrev/protocol.hpp>
 #include <litrev/record.hpp>
+#include <litrev/screening.hpp>
 
 namespace litrev::cli {
 
@@ -23,6 +24,9 @@ std::string journal_short(const Record& r);
 // The main fields of a record, for lists (search hits): schemas/output.md
 // "search".
 nlohmann::json record_summary(const Record& r);
+
+// A screener's vote: {reviewer, decision, ts, and reason and note when given}.
+nlohmann::json vote_json(const Vote& v);
 
 // The items of a comma-separated option ("year,pt,lang"), empty items
 // dropped.
@@ -41,5 +45,9 @@ std::string read_text_file(const std::string& path);
 
 // Validates the --format value against `allowed`; throws UsageError.
 void check_format(const std::string& format, const std::vector<std::string>& allowed);
+
+// Whether the query `q` holds a PubMed field tag ("[tiab]"): letters, digits,
+// spaces or colons in square brackets, outside quotes.
+bool has_field_tag(const std::string& q);
 
 } // namespace litrev::cli
