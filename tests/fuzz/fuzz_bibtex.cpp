@@ -1,117 +1,19 @@
-// Fuzz driver for the BibTeX reader.
-//
-// LLVMFuzzerTestOneInput runs the bytes through sniff_format_of, then writes
-// them to a scratch file (the readers read files) and reads it to the end
-// with open_reader(..., Format::bibtex), serialising every record to JSON
-// (which throws on invalid UTF-8, so text the reader produced is checked
-// too). Acceptable outcomes: records, RecordErrors (reading goes on), or a
-// litrev::Error that ends the file. Anything else -- another exception, a
-// crash, a sanitizer report, a hang, or more items than the input has bytes
-// (a reader that does not move forward) -- is a bug.
-//
-// Built with libFuzzer (clang, LITREV_LIBFUZZER=ON) this is a real fuzzer.
-// Built with g++ it gets the main() below: it replays the fixtures, then
-// runs a fixed number of deterministic random mutations of them (byte flips,
-// truncations, BibTeX syntax out of place: braces, quotes, '@', '#', '=',
-// crossref fields, LaTeX commands, invalid UTF-8), under a watchdog alarm.
+// Fuzz driver for the BibTeX reader: the shared driver in byte_driver.hpp
+// with BibTeX syntax out of place (braces, quotes, '@', '#', '=', crossref
+// and xdata fields, LaTeX commands, invalid UTF-8) and deep nesting of
+// braces. See byte_driver.hpp for what counts as a bug and how the g++ build
+// runs.
 //
 //   fuzz_bibtex [--iterations N] [--seed S] DIR_OR_FILE...
-#include <cstddef>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <string>
-#include <string_view>
+#define LITREV_FUZZ_NAME "bibtex"
 
-#include <unistd.h>
-
-#include <nlohmann/json.hpp>
-
-#include <litrev/error.hpp>
 #include <litrev/formats.hpp>
-#include <litrev/record.hpp>
 
-namespace {
+namespace fuzz_config {
 
-unsigned long g_read_whole = 0;
-unsigned long g_data_errors = 0;
-unsigned long g_record_errors = 0;
-unsigned long g_items = 0;
+constexpr litrev::Format k_format = litrev::Format::bibtex;
 
-// The scratch file, in a private temporary directory removed at exit.
-const std::string& scratch_path() {
-  static const std::string path = [] {
-    // A RAM disk when there is one: one small file is rewritten per input.
-    std::error_code ec;
-    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
-                                           ? std::filesystem::path("/dev/shm")
-                                           : std::filesystem::temp_directory_path();
-    std::string tmpl = (base / "litrev-fuzz-bibtex-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) {
-      std::perror("mkdtemp");
-      std::abort();
-    }
-    static std::string dir = tmpl;
-    std::atexit([] {
-      std::error_code ec;
-      std::filesystem::remove_all(dir, ec);
-    });
-    return tmpl + "/input.bib";
-  }();
-  return path;
-}
-
-} // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  (void)litrev::sniff_format_of(bytes);
-  {
-    std::ofstream out(scratch_path(), std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
-  try {
-    auto reader = litrev::open_reader(scratch_path(), litrev::Format::bibtex);
-    litrev::ReadItem item;
-    std::size_t calls = 0;
-    for (;;) {
-      if (++calls > size + 16) {
-        std::fprintf(stderr, "fuzz_bibtex: more items than input bytes: the reader does not move forward\n");
-        std::abort();
-      }
-      try {
-        if (!reader->next(item)) {
-          break;
-        }
-        ++g_items;
-        const nlohmann::json j = item.record;
-        (void)j.dump();
-      } catch (const litrev::RecordError&) {
-        ++g_record_errors;
-      }
-    }
-    ++g_read_whole;
-  } catch (const litrev::Error&) {
-    ++g_data_errors;
-  }
-  return 0;
-}
-
-#ifndef LITREV_LIBFUZZER
-
-#include <csignal>
-#include <iostream>
-#include <iterator>
-#include <random>
-#include <vector>
-
-#include <unistd.h>
-
-namespace {
-
-constexpr unsigned k_watchdog_seconds = 120;
+const char* const k_scratch_file = "input.bib";
 
 const char* const k_fragments[] = {
     "@", "{", "}", "(", ")", "\"", "#", ",", "=", "\\", "%", "\n", "\r\n", "\r", " ", "\t", "@article{",
@@ -122,131 +24,15 @@ const char* const k_fragments[] = {
     "\xFF", "\xED\xA0\x80", "\xE2\x82", "\0", "%2", "eprinttype = {pubmed}, eprint = {", "\xEF\xBB\xBF",
     "\xFF\xFE"};
 
-std::vector<char> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+// Deep nesting: each opener picked anew.
+const char* const k_run_pieces[] = {"\\'{", "{"};
+constexpr bool k_run_of_one_piece = false;
 
-void run(const std::vector<char>& input) {
-  LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
-}
+// Besides the fixtures: a crossref cycle, a @string macro and xdata.
+const char* const k_extra_seeds[] = {"@article{a, title={T}, crossref={b}}\n@book{b, title={B}, crossref={a}}\n",
+                                     "@string{x = \"y\"}@misc{k, title = x # {z}}",
+                                     "@xdata{x, a={b}}@book{k, xdata={x,x}}"};
 
-void mutate(std::vector<char>& s, std::mt19937_64& rng) {
-  auto pick = [&](std::size_t n) { return n == 0 ? std::size_t{0} : static_cast<std::size_t>(rng() % n); };
-  switch (rng() % 9) {
-  case 0: // flip bits of one byte
-    if (!s.empty()) {
-      s[pick(s.size())] ^= static_cast<char>(1u << (rng() % 8));
-    }
-    break;
-  case 1: // truncate
-    s.resize(pick(s.size() + 1));
-    break;
-  case 2: // insert a fragment
-  case 3:
-  case 4: {
-    const char* f = k_fragments[pick(std::size(k_fragments))];
-    const std::size_t len = f[0] == '\0' ? 1 : std::char_traits<char>::length(f);
-    const std::size_t at = pick(s.size() + 1);
-    s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), f, f + len);
-    break;
-  }
-  case 5: { // delete a range
-    const std::size_t at = pick(s.size() + 1);
-    const std::size_t n = std::min(s.size() - at, pick(64) + 1);
-    s.erase(s.begin() + static_cast<std::ptrdiff_t>(at), s.begin() + static_cast<std::ptrdiff_t>(at + n));
-    break;
-  }
-  case 6: // a random byte
-    if (!s.empty()) {
-      s[pick(s.size())] = static_cast<char>(rng());
-    }
-    break;
-  case 7: { // copy a range elsewhere (splices entries, duplicates keys)
-    if (s.size() < 2) {
-      break;
-    }
-    const std::size_t from = pick(s.size());
-    const std::size_t n = std::min(s.size() - from, pick(512) + 1);
-    const std::vector<char> piece(s.begin() + static_cast<std::ptrdiff_t>(from),
-                                  s.begin() + static_cast<std::ptrdiff_t>(from + n));
-    s.insert(s.begin() + static_cast<std::ptrdiff_t>(pick(s.size() + 1)), piece.begin(), piece.end());
-    break;
-  }
-  default: { // deep nesting
-    const std::size_t at = pick(s.size() + 1);
-    const int depth = static_cast<int>(rng() % 300);
-    std::string open;
-    for (int i = 0; i < depth; ++i) {
-      open += (rng() & 1) ? "{" : "\\'{";
-    }
-    s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), open.begin(), open.end());
-    break;
-  }
-  }
-}
+} // namespace fuzz_config
 
-void on_alarm(int) {
-  static const char message[] = "fuzz_bibtex: watchdog: an input took too long (hang?)\n";
-  (void)!::write(2, message, sizeof message - 1);
-  std::_Exit(1);
-}
-
-} // namespace
-
-int main(int argc, char** argv) {
-  unsigned long iterations = 10000;
-  unsigned long long seed = 20250101;
-  std::vector<std::vector<char>> seeds;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--iterations" && i + 1 < argc) {
-      iterations = std::stoul(argv[++i]);
-    } else if (arg == "--seed" && i + 1 < argc) {
-      seed = std::stoull(argv[++i]);
-    } else if (std::filesystem::is_directory(arg)) {
-      for (const auto& entry : std::filesystem::directory_iterator(arg)) {
-        if (entry.is_regular_file()) {
-          seeds.push_back(read_file(entry.path()));
-        }
-      }
-    } else {
-      seeds.push_back(read_file(arg));
-    }
-  }
-  if (seeds.empty()) {
-    std::cerr << "usage: fuzz_bibtex [--iterations N] [--seed S] DIR_OR_FILE...\n";
-    return 2;
-  }
-  for (const char* s : {"@article{a, title={T}, crossref={b}}\n@book{b, title={B}, crossref={a}}\n",
-                        "@string{x = \"y\"}@misc{k, title = x # {z}}", "@xdata{x, a={b}}@book{k, xdata={x,x}}"}) {
-    seeds.emplace_back(s, s + std::char_traits<char>::length(s));
-  }
-  std::signal(SIGALRM, on_alarm);
-  ::alarm(k_watchdog_seconds);
-  for (const auto& s : seeds) {
-    run(s);
-  }
-  std::mt19937_64 rng(seed);
-  std::vector<char> input;
-  for (unsigned long i = 0; i < iterations; ++i) {
-    input = seeds[rng() % seeds.size()];
-    const int rounds = 1 + static_cast<int>(rng() % 4);
-    for (int k = 0; k < rounds; ++k) {
-      mutate(input, rng);
-    }
-    try {
-      run(input);
-    } catch (const std::exception& e) {
-      std::cerr << "fuzz_bibtex: iteration " << i << " (seed " << seed << "): unexpected exception: " << e.what()
-                << '\n';
-      return 1;
-    }
-  }
-  std::cout << "fuzz_bibtex: " << seeds.size() << " seeds replayed, " << iterations << " mutations run, no crash; "
-            << g_read_whole << " inputs read to the end, " << g_data_errors << " stopped by a litrev::Error, "
-            << g_record_errors << " record errors, " << g_items << " records read\n";
-  return 0;
-}
-
-#endif // LITREV_LIBFUZZER
+#include "byte_driver.hpp"
