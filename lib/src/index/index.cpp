@@ -491,31 +491,34 @@ std::string spelling_suggestion(const std::string& query, const Xapian::Database
   return changed ? out : "";
 }
 
-// A field the query may not use (SearchOptions::hidden_fields): refuses any
-// query that names it, in either syntax (PubMed's becomes native text first).
+// A field the query may not use (SearchOptions::hidden_fields): notes that
+// the query named it (translate() then refuses the query, in either syntax:
+// PubMed's becomes native text first). It does not throw: an exception
+// thrown through Xapian's parser leaks the parser's state.
 class HiddenFieldProcessor : public Xapian::FieldProcessor {
 public:
-  explicit HiddenFieldProcessor(std::string name) : m_name(std::move(name)) {}
+  HiddenFieldProcessor(std::string name, std::string* used) : m_name(std::move(name)), m_used(used) {}
   Xapian::Query operator()(const std::string&) override {
-    throw UsageError("the " + m_name + ": field is not available here (blind screening hides other screeners' "
-                     "votes)");
+    *m_used = m_name;
+    return Xapian::Query::MatchNothing;
   }
 
 private:
   std::string m_name;
+  std::string* m_used;
 };
 
 // The native syntax: Xapian's QueryParser with the schema's fields.
 void configure_native(Xapian::QueryParser& qp, const Xapian::Database& db,
-                      const std::vector<std::string>& hidden = {}) {
+                      const std::vector<std::string>& hidden = {}, std::string* hidden_used = nullptr) {
   qp.set_stemmer(Xapian::Stem("english"));
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME_FULL_POS);
   qp.set_default_op(Xapian::Query::OP_AND);
   qp.set_database(db);
   for (const auto& f : index_schema()) {
     const std::string name = f.name;
-    if (std::find(hidden.begin(), hidden.end(), name) != hidden.end()) {
-      qp.add_boolean_prefix(f.name, (new HiddenFieldProcessor(name))->release());
+    if (hidden_used && std::find(hidden.begin(), hidden.end(), name) != hidden.end()) {
+      qp.add_boolean_prefix(f.name, (new HiddenFieldProcessor(name, hidden_used))->release());
       continue;
     }
     switch (f.kind) {
@@ -877,8 +880,13 @@ Index::Query Index::translate(const std::string& text, const SearchOptions& opti
     native = expand_native(native, thesaurus, options.expand);
   }
   Xapian::QueryParser qp;
-  configure_native(qp, m_impl->db, options.hidden_fields);
+  std::string hidden_used;
+  configure_native(qp, m_impl->db, options.hidden_fields, &hidden_used);
   out.query = qp.parse_query(space_before_closing_quotes(native), k_native_flags);
+  if (!hidden_used.empty()) {
+    throw UsageError("the " + hidden_used + ": field is not available here (blind screening hides other "
+                     "screeners' votes)");
+  }
   out.native_text = native;
   if (suggestion != nullptr) {
     *suggestion = spelling_suggestion(text, m_impl->db);
