@@ -448,6 +448,23 @@ TEST_CASE("queue votes record their order; the ranker sees new records; blind fi
   CHECK(after.records[0].key == "doi:10.9999/q.10");
   CHECK(after.records[0].score > after.records[1].score);
 
+  // Duplicate clusters are kept per process too: a new import that brings a
+  // duplicate, and a person's split, must both show at once.
+  CHECK(review.deduplicate().clusters.empty());
+  const std::string report = "TI  - Naltrexone and ketamine in opioid use disorder: a randomised trial\nPY  - 2021\n"
+                             "AU  - Smith, John\nAU  - Jones, Ann\nJO  - Journal of Addiction Studies\nVL  - 12\n"
+                             "IS  - 3\nSP  - 101\nEP  - 110\n";
+  litrev::test::write_text(tmp / "c.ris", "TY  - JOUR\n" + report + "DO  - 10.9999/q.20\nER  - \n\nTY  - JOUR\n" +
+                                              report + "ER  - \n\n");
+  review.import_files({tmp / "c.ris"}, {});
+  const litrev::ReviewDedup joined = review.deduplicate();
+  CHECK(joined.records == 7);
+  REQUIRE(joined.clusters.size() == 1);
+  const std::vector<std::string> pair = joined.clusters[0].keys;
+  REQUIRE(pair.size() == 2);
+  review.decide_duplicates("ana", false, pair);
+  CHECK(review.deduplicate().clusters.empty());
+
   // A blind screener's search may not use the status or conflict fields.
   review.sync_state();
   const litrev::Index index = review.open_index();

@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <numeric>
 #include <set>
 #include <tuple>
+
+#include "review/runs.hpp"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -99,16 +103,57 @@ ClusterLink link_of(const PairExplanation& p, const std::vector<std::string>& ke
 
 std::string Review::ledger_path() const { return (fs::path(m_dir) / "ledger").string(); }
 
-ReviewDedup Review::deduplicate(const DedupOptions& options) const {
-  ReviewDedup out;
-  const Index index = open_index();
-  std::vector<std::string> keys = index.keys();
-  std::sort(keys.begin(), keys.end());
+namespace {
+
+// The machine's duplicate clusters of the review's records (in key order).
+struct MachineDedup {
+  std::vector<std::string> keys;
+  DedupResult result;
+};
+
+// machine_dedup() for `review`, kept for the next call in this process:
+// long-lived callers (litrev serve, the terminal screen) fold the screening
+// state after every vote, and the machine's clusters change only with the
+// records, that is with sources/ (runs::sources_fingerprint). People's
+// decisions are applied afresh each time.
+std::shared_ptr<const MachineDedup> machine_dedup(const Review& review, const DedupOptions& options) {
+  struct Cached {
+    std::string dir;
+    std::string sources;
+    std::tuple<std::size_t, std::size_t, bool> options;
+    std::shared_ptr<const MachineDedup> value;
+  };
+  static std::mutex mutex;
+  static Cached cached;
+  std::string sources = runs::sources_fingerprint(review.sources_path());
+  const auto opts = std::make_tuple(options.max_block, options.window, options.field_scores);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (cached.value && cached.dir == review.dir() && cached.sources == sources && cached.options == opts) {
+      return cached.value;
+    }
+  }
+  auto m = std::make_shared<MachineDedup>();
+  const Index index = review.open_index();
+  m->keys = index.keys();
+  std::sort(m->keys.begin(), m->keys.end());
   Deduplicator dedup(options);
-  for (const auto& key : keys) {
+  for (const auto& key : m->keys) {
     dedup.add(*index.get(key));
   }
-  const DedupResult machine = dedup.run();
+  m->result = dedup.run();
+  std::lock_guard<std::mutex> lock(mutex);
+  cached = {review.dir(), std::move(sources), opts, m};
+  return m;
+}
+
+} // namespace
+
+ReviewDedup Review::deduplicate(const DedupOptions& options) const {
+  ReviewDedup out;
+  const std::shared_ptr<const MachineDedup> cached = machine_dedup(*this, options);
+  const std::vector<std::string>& keys = cached->keys;
+  const DedupResult& machine = cached->result;
   out.records = keys.size();
 
   const LedgerRead ledger = Ledger(ledger_path()).read_all();

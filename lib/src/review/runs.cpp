@@ -64,6 +64,18 @@ std::vector<std::string> list_runs(const std::string& sources) {
   return runs;
 }
 
+std::string sources_fingerprint(const std::string& sources) {
+  std::string out;
+  for (const std::string& run : list_runs(sources)) {
+    const fs::path m = fs::path(sources) / run / k_manifest;
+    std::error_code ec;
+    const auto size = fs::file_size(m, ec);
+    const auto time = fs::last_write_time(m, ec);
+    out += run + ":" + std::to_string(size) + ":" + std::to_string(time.time_since_epoch().count()) + "\n";
+  }
+  return out;
+}
+
 json read_manifest(const std::string& run_dir) {
   const std::string path = (fs::path(run_dir) / k_manifest).string();
   try {

@@ -79,6 +79,13 @@ nlohmann::json file_to_json(const ImportedFile& f);
 // The runs in `sources`, oldest first (run ids sort by time).
 std::vector<std::string> list_runs(const std::string& sources);
 
+// What the review's records are made of, as a string that changes whenever
+// they may have: each run's name with its manifest's size and modification
+// time (nanoseconds). For caches of things derived from the records alone
+// (the machine's duplicate clusters, the ranker's features) in long-lived
+// processes (litrev serve, the terminal screen).
+std::string sources_fingerprint(const std::string& sources);
+
 // The manifest of the run folder `run_dir`. Throws DataError when it is not
 // JSON, IoError when it cannot be read.
 nlohmann::json read_manifest(const std::string& run_dir);

@@ -137,21 +137,21 @@ std::string shuffle_key(std::uint64_t seed, const std::string& key) {
 // The last ones computed in this process are kept: a screening session (the
 // web page, the terminal screen) ranks the same records again after every
 // vote, and features depend only on the records' text, which changes only
-// with a new run in sources/ (an import or fetch). Votes change the labels,
-// not the features.
+// with sources/ (runs::sources_fingerprint). Votes change the labels, not
+// the features.
 std::shared_ptr<const Features> stage_features(const Review& review, const std::vector<std::string>& keys) {
   struct Cached {
     std::string dir;
-    std::vector<std::string> runs;
+    std::string sources;
     std::vector<std::string> keys;
     std::shared_ptr<const Features> features;
   };
   static std::mutex mutex;
   static Cached cached;
-  std::vector<std::string> run_names = runs::list_runs(review.sources_path());
+  std::string sources = runs::sources_fingerprint(review.sources_path());
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (cached.features && cached.dir == review.dir() && cached.runs == run_names && cached.keys == keys) {
+    if (cached.features && cached.dir == review.dir() && cached.sources == sources && cached.keys == keys) {
       return cached.features;
     }
   }
@@ -164,7 +164,7 @@ std::shared_ptr<const Features> stage_features(const Review& review, const std::
   }
   auto features = std::make_shared<const Features>(tfidf_features(texts));
   std::lock_guard<std::mutex> lock(mutex);
-  cached = {review.dir(), std::move(run_names), keys, features};
+  cached = {review.dir(), std::move(sources), keys, features};
   return features;
 }
 
