@@ -43,17 +43,11 @@ Runner define_conflicts(CLI::App& app) {
     const bool show_votes = p.reviewers.empty() || !rules->blind || (r && r->role == Role::adjudicator);
     const ScreeningState state = review.screening();
     std::size_t n = 0;
-    for (const std::string& key : review.stage_records(stage, state)) {
-      const RecordState* rs = state.find(key);
-      if (!rs) {
-        continue;
-      }
-      const StageState& st = rs->stage(stage);
-      if (st.status != Status::conflict && st.status != Status::maybe) {
-        continue;
-      }
+    for (const ToResolve& t : records_to_resolve(review, state, stage)) {
+      const std::string& key = t.key;
+      const StageState& st = *t.state;
+      const std::string& kind = t.why;
       ++n;
-      const std::string kind = st.status == Status::maybe ? "all maybe" : st.conflict;
       if (o->format == "json") {
         nlohmann::json j = {{"key", key}, {"stage", stage_name(stage)}, {"kind", kind}};
         if (show_votes) {

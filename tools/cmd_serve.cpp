@@ -791,24 +791,16 @@ private:
       const ScreeningState state = m_review.screening();
       const Index index = m_review.open_index();
       json items = json::array();
-      for (const std::string& key : m_review.stage_records(stage, state)) {
-        const RecordState* rs = state.find(key);
-        if (!rs) {
-          continue;
-        }
-        const StageState& st = rs->stage(stage);
-        if (st.status != Status::conflict && st.status != Status::maybe) {
-          continue;
-        }
+      for (const ToResolve& t : records_to_resolve(m_review, state, stage)) {
         json votes = json::array();
-        for (const auto& [name, v] : st.votes) {
+        for (const auto& [name, v] : t.state->votes) {
           votes.push_back(vote_json(v));
         }
-        const std::optional<Record> rec = index.get(key);
-        items.push_back({{"key", key},
+        const std::optional<Record> rec = index.get(t.key);
+        items.push_back({{"key", t.key},
                          {"title", rec ? rec->title : ""},
                          {"year", rec && rec->pub_date.year ? json(rec->pub_date.year) : json(nullptr)},
-                         {"why", st.status == Status::maybe ? "all maybe" : st.conflict},
+                         {"why", t.why},
                          {"votes", votes}});
       }
       send_json(res, {{"stage", stage_short(stage)}, {"items", items}});

@@ -79,6 +79,21 @@ nlohmann::json record_summary(const Record& r) {
   return j;
 }
 
+std::vector<ToResolve> records_to_resolve(const Review& review, const ScreeningState& state, Stage stage) {
+  std::vector<ToResolve> out;
+  for (const std::string& key : review.stage_records(stage, state)) {
+    const RecordState* rs = state.find(key);
+    if (!rs) {
+      continue;
+    }
+    const StageState& st = rs->stage(stage);
+    if (st.status == Status::conflict || st.status == Status::maybe) {
+      out.push_back({key, &st, st.status == Status::maybe ? "all maybe" : st.conflict});
+    }
+  }
+  return out;
+}
+
 nlohmann::json vote_json(const Vote& v) {
   nlohmann::json j = {{"reviewer", v.reviewer}, {"decision", decision_name(v.decision)}, {"ts", v.ts}};
   if (!v.reason.empty()) {

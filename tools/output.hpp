@@ -10,6 +10,7 @@
 #include <litrev/index.hpp>
 #include <litrev/protocol.hpp>
 #include <litrev/record.hpp>
+#include <litrev/review.hpp>
 #include <litrev/screening.hpp>
 
 namespace litrev::cli {
@@ -24,6 +25,16 @@ std::string journal_short(const Record& r);
 // The main fields of a record, for lists (search hits): schemas/output.md
 // "search".
 nlohmann::json record_summary(const Record& r);
+
+// A record an adjudicator has to decide at a stage: the screeners disagree,
+// or every vote is maybe. `state` points into the ScreeningState given.
+struct ToResolve {
+  std::string key;
+  const StageState* state;
+  std::string why; // "include/exclude", "maybe", "reasons differ", "all maybe"
+};
+// The records of `stage` to resolve, in key order.
+std::vector<ToResolve> records_to_resolve(const Review& review, const ScreeningState& state, Stage stage);
 
 // A screener's vote: {reviewer, decision, ts, and reason and note when given}.
 nlohmann::json vote_json(const Vote& v);
