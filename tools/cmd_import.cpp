@@ -41,6 +41,7 @@ Runner define_import(CLI::App& app) {
     std::string format;
     std::string database;
     std::string map;
+    unsigned jobs = 0;
   };
   auto o = std::make_shared<Opts>();
   app.add_option("FILE", o->files,
@@ -57,9 +58,14 @@ Runner define_import(CLI::App& app) {
                  "The database the files came from (Embase, Scopus, ...), for PRISMA counts");
   app.add_option("--map", o->map,
                  "CSV columns for a CSV litrev does not know: title=Title,doi=DOI,...");
+  app.add_option("--jobs", o->jobs,
+                 "Threads building the index of a first import (default: every core from " +
+                     std::to_string(k_parallel_import_min) + " records up, else 1)")
+      ->check(CLI::Range(1, 256));
   return [o](Context& ctx) {
     Review review(ctx.dir);
     ImportOptions options;
+    options.jobs = o->jobs;
     options.skip_bad = o->skip_bad;
     options.command = ctx.command_line;
     if (!o->format.empty()) {
@@ -103,6 +109,9 @@ Runner define_import(CLI::App& app) {
     if (r.run.empty()) {
       fmt::print("Nothing new to import.\n");
     } else {
+      if (r.jobs > 1) {
+        fmt::print("Indexed in {} parallel parts, merged.\n", r.jobs);
+      }
       fmt::print("Run {}: {} added, {} updated, {} deleted{}{}\n", r.run, r.added, r.updated,
                  r.deleted, r.skipped ? fmt::format(", {} skipped", r.skipped) : "",
                  r.kept ? fmt::format("; {} already in the review from a richer source (PubMed XML, "

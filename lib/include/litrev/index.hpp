@@ -203,6 +203,20 @@ public:
   // Every key in the index, sorted.
   std::vector<std::string> keys() const;
 
+  // Copies every metadata entry of `other` (schema version, thesaurus, ...)
+  // into this index, replacing entries with the same key. Write mode only;
+  // throws IndexError on a Xapian failure.
+  void copy_metadata_from(const Index& other);
+
+  // Writes a new index at `dest` (which must not exist) holding the documents
+  // of the indexes at `parts`, in that order: every document of parts[0]
+  // first, in its own order, then those of parts[1], and so on. Terms,
+  // positions, values, spelling data and document data are carried over
+  // whole; where two parts hold one metadata key, the first part's value is
+  // kept. The result is compacted (Xapian's compaction, which renumbers the
+  // documents in that order). Throws IndexError on a Xapian failure.
+  static void merge(const std::vector<std::string>& parts, const std::string& dest);
+
 private:
   struct Impl;
   struct Query; // a translated query (index.cpp)

@@ -37,6 +37,12 @@ namespace litrev {
 // The litrev version, "0.1.0".
 const char* version();
 
+// From this many records up, a first import (or a rebuild) uses every core
+// unless told otherwise. Two parts were already 1.8x faster than one thread
+// at 2,000 records (tests/bench/README.md, "Parallel import"); smaller
+// imports take a few seconds either way and keep the simpler path.
+inline constexpr std::uint64_t k_parallel_import_min = 2000;
+
 struct ImportOptions {
   // Import the readable records of a file and list the unreadable ones,
   // instead of refusing the whole import.
@@ -54,9 +60,15 @@ struct ImportOptions {
   std::string database;
   // CSV only: record field -> column header, for CSVs litrev does not know.
   std::map<std::string, std::string> csv_columns;
-  // Called now and then with the pass ("checking" or "indexing") and the
-  // number of records done in it; for a progress display. May be empty.
+  // Called now and then with the pass ("checking", "indexing" or "merging")
+  // and the number of records done in it; for a progress display. May be
+  // empty. Called from the importing thread only.
   std::function<void(const char* pass, std::uint64_t records)> progress;
+  // Threads that build the index. 0: litrev chooses (every core for a large
+  // import into an empty index, else 1). More than 1 builds the index in
+  // parts and merges them, only when the index is empty (the first import);
+  // the result is the same index, in the same order, as one thread gives.
+  unsigned jobs = 0;
 };
 
 // A record (or a whole file) that was not imported, and why.
@@ -95,6 +107,7 @@ struct ImportReport {
   std::uint64_t kept = 0;
   std::uint64_t deleted = 0; // records removed by DeleteCitation
   std::uint64_t skipped = 0; // records (or files) skipped under skip_bad
+  unsigned jobs = 1;         // threads that built the index (ImportOptions::jobs)
 };
 
 // The services `litrev fetch` searches.
@@ -280,6 +293,7 @@ const char* queue_order_name(QueueOrder order);
 struct RebuildReport {
   std::size_t runs = 0;
   std::uint64_t records = 0; // records in the new index
+  unsigned jobs = 1;         // threads that built it
 };
 
 class Review {
@@ -445,8 +459,9 @@ public:
   bool sync_state() const;
 
   // Recreates index/ from sources/ (in run order), so that it answers as it
-  // did before. Builds into a new folder and swaps it in at the end.
-  RebuildReport rebuild();
+  // did before. Builds into a new folder and swaps it in at the end. `jobs`
+  // as ImportOptions::jobs (counting the records the manifests list).
+  RebuildReport rebuild(unsigned jobs = 0);
 
   // Opens the index for reading. Throws IndexError if the review has no
   // records yet (saying to import some), if the index is missing or an import

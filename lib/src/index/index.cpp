@@ -1207,6 +1207,36 @@ void Index::write_shards(const std::string& dir, unsigned shards) const {
   }
 }
 
+void Index::copy_metadata_from(const Index& other) {
+  if (!m_impl->wdb) {
+    throw IndexError(m_impl->path + ": index opened read-only");
+  }
+  try {
+    const Xapian::Database& from = other.m_impl->db;
+    for (auto k = from.metadata_keys_begin(); k != from.metadata_keys_end(); ++k) {
+      m_impl->wdb->set_metadata(*k, from.get_metadata(*k));
+    }
+  } catch (const Xapian::Error& e) {
+    throw IndexError(m_impl->path + ": copying metadata from " + other.m_impl->path + ": " + e.get_description());
+  }
+}
+
+void Index::merge(const std::vector<std::string>& parts, const std::string& dest) {
+  try {
+    Xapian::Database all;
+    for (const auto& part : parts) {
+      all.add_database(Xapian::Database(part));
+    }
+    // Renumbering compaction concatenates the parts' document ranges in the
+    // order they were added (each part's leading gap of deleted documents
+    // closed up), so the merged order is parts[0]'s then parts[1]'s ...
+    // Level STANDARD (flags 0) leaves the blocks room for later updates.
+    all.compact(dest, 0);
+  } catch (const Xapian::Error& e) {
+    throw IndexError(dest + ": merging the index parts: " + e.get_description(), k_exit_io);
+  }
+}
+
 std::vector<std::string> Index::keys() const {
   std::vector<std::string> out;
   for (auto it = m_impl->db.allterms_begin("Q"); it != m_impl->db.allterms_end("Q"); ++it) {

@@ -220,19 +220,52 @@ ImportReport Review::import_files(const std::vector<std::string>& paths,
     // first commit that carries documents (Xapian's automatic commits
     // included), so a crash before then leaves the index as it was, and a
     // crash after leaves the mark for open_index() to find.
-    index.set_metadata(k_meta_pending, run);
+    std::uint64_t incoming = 0;
     for (const auto& p : pending) {
-      apply_file(index, run, tmp_dir.string(), p.info.stored_name, p.format,
-                 reader_options(options), p.skip_mode, &report, options.progress);
+      incoming += p.info.records;
+    }
+    report.jobs = index_jobs(options.jobs, index.size(), incoming);
+    if (report.jobs > 1) {
+      // A first import in parts (build_parallel): the new index is built
+      // beside the live one, marked pending, and swapped in; a crash before
+      // the swap leaves the review as it was.
+      std::vector<StoredFile> stored;
+      for (const auto& p : pending) {
+        stored.push_back({run, tmp_dir.string(), p.info.stored_name, p.format, reader_options(options), p.skip_mode});
+      }
+      const fs::path fresh = fs::path(m_dir) / "index.new";
+      const fs::path parts = fs::path(m_dir) / "index.parts";
+      remove_quietly(fresh);
+      remove_quietly(parts);
+      try {
+        build_parallel(stored, fresh.string(), parts.string(), report.jobs, &index, &report,
+                       options.progress);
+        {
+          Index built(fresh.string(), Index::Mode::write);
+          built.set_metadata(k_meta_pending, run);
+          built.commit();
+        }
+        // The live index must hold no uncommitted change when it is moved
+        // aside: Xapian would write it through the path, now the new index's.
+        index.commit();
+        swap_index(fresh, index_path(), fs::path(m_dir) / "index.old");
+        index = Index(index_path(), Index::Mode::write);
+      } catch (...) {
+        remove_quietly(fresh);
+        remove_quietly(parts);
+        throw;
+      }
+    } else {
+      index.set_metadata(k_meta_pending, run);
+      for (const auto& p : pending) {
+        apply_file(index, run, tmp_dir.string(), p.info.stored_name, p.format,
+                   reader_options(options), p.skip_mode, &report, options.progress);
+      }
     }
     manifest["counts"] = {{"records", 0}, {"added", report.added}, {"updated", report.updated},
                           {"kept", report.kept},
                           {"deleted", report.deleted}, {"skipped", report.skipped}};
-    std::uint64_t records = 0;
-    for (const auto& p : pending) {
-      records += p.info.records;
-    }
-    manifest["counts"]["records"] = records;
+    manifest["counts"]["records"] = incoming;
     write_file_atomic((tmp_dir / k_manifest).string(), manifest.dump(2) + "\n");
     sync_directory(tmp_dir.string());
     fs::rename(tmp_dir, run_dir);
@@ -266,7 +299,7 @@ std::size_t Review::set_thesaurus(const std::string& path) {
   return thesaurus.concepts().size();
 }
 
-RebuildReport Review::rebuild() {
+RebuildReport Review::rebuild(unsigned jobs) {
   RebuildReport report;
   const fs::path live(index_path());
   const fs::path fresh = fs::path(m_dir) / "index.new";
@@ -285,7 +318,8 @@ RebuildReport Review::rebuild() {
         }
       }
     }
-    Index index(fresh.string(), Index::Mode::write);
+    std::vector<StoredFile> files;
+    std::uint64_t records = 0;
     for (const auto& run : list_runs(sources_path())) {
       const std::string run_dir = (fs::path(sources_path()) / run).string();
       const json manifest = read_manifest(run_dir);
@@ -303,10 +337,22 @@ RebuildReport Review::rebuild() {
         ReaderOptions options;
         options.database = f.value("database", "");
         options.csv_columns = f.value("csv_columns", std::map<std::string, std::string>{});
-        apply_file(index, run, run_dir, name, *format, options, f.value("skip_bad", false),
-                   nullptr);
+        files.push_back({run, run_dir, name, *format, options, f.value("skip_bad", false)});
+        records += f.value("records", std::uint64_t{0});
       }
       ++report.runs;
+    }
+    report.jobs = index_jobs(jobs, 0, records);
+    if (report.jobs > 1) {
+      const fs::path parts = fs::path(m_dir) / "index.parts";
+      remove_quietly(parts);
+      build_parallel(files, fresh.string(), parts.string(), report.jobs, nullptr, nullptr);
+    }
+    Index index(fresh.string(), Index::Mode::write);
+    if (report.jobs == 1) {
+      for (const auto& f : files) {
+        apply_file(index, f.run, f.run_dir, f.name, f.format, f.options, f.skip_bad, nullptr);
+      }
     }
     if (fs::exists(thesaurus_path())) {
       index.set_thesaurus(read_file(thesaurus_path()), thesaurus_path());
@@ -314,19 +360,7 @@ RebuildReport Review::rebuild() {
     index.commit();
     report.records = index.size();
   }
-  remove_quietly(old);
-  std::error_code ec;
-  if (fs::exists(live)) {
-    fs::rename(live, old, ec);
-    if (ec) {
-      throw IoError(live.string() + ": cannot move aside: " + ec.message());
-    }
-  }
-  fs::rename(fresh, live, ec);
-  if (ec) {
-    throw IoError(fresh.string() + ": cannot move into place: " + ec.message());
-  }
-  remove_quietly(old);
+  swap_index(fresh, live, old);
   // Leftovers of interrupted imports are not part of the review.
   if (fs::exists(sources_path())) {
     for (const auto& e : fs::directory_iterator(sources_path())) {

@@ -1,8 +1,13 @@
 #include "review/runs.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
+#include <limits>
+#include <thread>
+#include <unordered_map>
 
 #include "util/fs.hpp"
 
@@ -134,6 +139,191 @@ void apply_file(Index& index, const std::string& run, const std::string& run_dir
       }
     }
   });
+}
+
+unsigned index_jobs(unsigned requested, std::uint64_t existing, std::uint64_t records) {
+  if (existing > 0) {
+    return 1;
+  }
+  if (requested > 0) {
+    return requested;
+  }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  return records >= k_parallel_import_min ? cores : 1;
+}
+
+namespace {
+
+// Calls each(file, item, position in the file, position over all files) for
+// every item of `files`, in order.
+template <typename Each>
+void for_each_item(const std::vector<StoredFile>& files, Each each) {
+  std::uint64_t global = 0;
+  for (const auto& f : files) {
+    ImportedFile scratch;
+    const std::string path = (fs::path(f.run_dir) / f.name).string();
+    read_items(path, path, f.format, f.options, f.skip_bad, scratch,
+               [&](ReadItem& item, std::uint64_t position) { each(f, item, position, global++); });
+  }
+}
+
+// Thrown by a part's reader when the rest of the items cannot touch its part.
+struct StopReading {};
+
+} // namespace
+
+void build_parallel(const std::vector<StoredFile>& files, const std::string& dest,
+                    const std::string& work_dir, unsigned jobs, const Index* metadata,
+                    ImportReport* report,
+                    const std::function<void(const char*, std::uint64_t)>& progress) {
+  constexpr std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
+  // The plan. For every item: the position of the item that created the
+  // document it writes (`none` for a kept record or a deletion). A
+  // document's key stays where it was created until deleted; a key created
+  // again after a deletion is a new document, as Xapian gives it a new docid.
+  struct Live {
+    std::uint64_t created;
+    int rank;
+  };
+  std::unordered_map<std::string, Live> live;
+  std::vector<std::uint64_t> creator;
+  std::vector<std::uint64_t> created; // positions creating a document, ascending
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> deleted; // (position, creator)
+  for_each_item(files, [&](const StoredFile&, ReadItem& item, std::uint64_t, std::uint64_t at) {
+    if (item.kind == ReadItem::Kind::record) {
+      const int rank = source_rank(item.record.source);
+      auto [it, is_new] = live.try_emplace(item.record.key, Live{at, rank});
+      if (is_new) {
+        creator.push_back(at);
+        created.push_back(at);
+        if (report) {
+          report->added++;
+        }
+      } else if (rank >= it->second.rank) {
+        it->second.rank = rank;
+        creator.push_back(it->second.created);
+        if (report) {
+          report->updated++;
+        }
+      } else {
+        creator.push_back(none);
+        if (report) {
+          report->kept++;
+        }
+      }
+      return;
+    }
+    creator.push_back(none);
+    for (const auto& pmid : item.pmids) {
+      const auto it = live.find("pmid:" + pmid);
+      if (it != live.end()) {
+        deleted.emplace_back(at, it->second.created);
+        live.erase(it);
+        if (report) {
+          report->deleted++;
+        }
+      }
+    }
+  });
+  live = {};
+
+  jobs = static_cast<unsigned>(std::clamp<std::uint64_t>(created.size(), 1, std::max(1u, jobs)));
+  // Part p holds the documents created at positions [starts[p], starts[p+1]).
+  std::vector<std::uint64_t> starts(jobs);
+  for (unsigned p = 1; p < jobs; ++p) {
+    starts[p] = created[p * created.size() / jobs];
+  }
+  const auto part_of = [&](std::uint64_t position) {
+    return static_cast<unsigned>(std::upper_bound(starts.begin(), starts.end(), position) - starts.begin() - 1);
+  };
+  // The last item each part needs: its last write or deletion.
+  std::vector<std::uint64_t> last(jobs, 0);
+  for (std::uint64_t at = 0; at < creator.size(); ++at) {
+    if (creator[at] != none) {
+      last[part_of(creator[at])] = at;
+    }
+  }
+  for (const auto& [at, by] : deleted) {
+    last[part_of(by)] = std::max(last[part_of(by)], at);
+  }
+
+  fs::create_directories(work_dir);
+  std::vector<std::string> parts;
+  for (unsigned p = 0; p < jobs; ++p) {
+    parts.push_back((fs::path(work_dir) / ("part-" + std::to_string(p + 1))).string());
+  }
+  std::vector<std::exception_ptr> errors(jobs);
+  std::atomic<std::uint64_t> done{0};
+  const auto build = [&](unsigned p) {
+    try {
+      Index index(parts[p], Index::Mode::write);
+      if (p == 0 && metadata) {
+        index.copy_metadata_from(*metadata);
+      }
+      std::uint64_t mine = 0;
+      try {
+        for_each_item(files, [&](const StoredFile& f, ReadItem& item, std::uint64_t position, std::uint64_t at) {
+          if (at > last[p]) {
+            throw StopReading{};
+          }
+          if (item.kind != ReadItem::Kind::record) {
+            for (const auto& pmid : item.pmids) {
+              index.remove("pmid:" + pmid); // a no-op in the other parts
+            }
+            return;
+          }
+          if (creator[at] == none || part_of(creator[at]) != p) {
+            return;
+          }
+          item.record.provenance = {f.run, f.name, position, item.line};
+          index.upsert(item.record);
+          ++done;
+          if (p == 0 && progress && (++mine % k_progress_every) == 0) {
+            progress("indexing", done.load());
+          }
+        });
+      } catch (const StopReading&) {
+      }
+      index.commit();
+    } catch (...) {
+      errors[p] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (unsigned p = 1; p < jobs; ++p) {
+    threads.emplace_back(build, p);
+  }
+  build(0);
+  for (auto& t : threads) {
+    t.join();
+  }
+  for (const auto& e : errors) {
+    if (e) {
+      remove_quietly(work_dir);
+      std::rethrow_exception(e);
+    }
+  }
+  if (progress) {
+    progress("merging", done.load());
+  }
+  Index::merge(parts, dest);
+  remove_quietly(work_dir);
+}
+
+void swap_index(const fs::path& fresh, const fs::path& live, const fs::path& old) {
+  remove_quietly(old);
+  std::error_code ec;
+  if (fs::exists(live)) {
+    fs::rename(live, old, ec);
+    if (ec) {
+      throw IoError(live.string() + ": cannot move aside: " + ec.message());
+    }
+  }
+  fs::rename(fresh, live, ec);
+  if (ec) {
+    throw IoError(fresh.string() + ": cannot move into place: " + ec.message());
+  }
+  remove_quietly(old);
 }
 
 void remove_quietly(const fs::path& p) {

@@ -113,6 +113,45 @@ void apply_file(Index& index, const std::string& run, const std::string& run_dir
                 const std::function<void(const char*, std::uint64_t)>& progress = {},
                 const BeforeUpsert& before_upsert = {});
 
+// A stored file of a run, as apply_file reads it.
+struct StoredFile {
+  std::string run;
+  std::string run_dir;
+  std::string name;
+  Format format = Format::pubmed_xml;
+  ReaderOptions options;
+  bool skip_bad = false;
+};
+
+// How many threads build an index of `records` new records into an index
+// holding `existing` documents: `requested` when not 0 (the user's --jobs),
+// else the machine's cores from k_parallel_import_min records up, else 1.
+// Always 1 for a non-empty index: parallel parts are built from nothing.
+unsigned index_jobs(unsigned requested, std::uint64_t existing, std::uint64_t records);
+
+// Builds a new index at `dest` (which must not exist) from `files` in `jobs`
+// threads, giving the index that apply_file over `files`, in order, would
+// give into an empty index: the same documents, in the same document order
+// (so equal scores and unranked results come out in the same order), the
+// same spelling data. How: one pass reads every item and decides, key by
+// key, what the sequential import would do (added, updated, kept, deleted);
+// each document then belongs to the part where its key first appeared
+// (the items are cut into `jobs` ranges holding equal numbers of new
+// documents); each thread reads the files again and indexes its part's
+// records, and all apply the deletions; Index::merge joins the parts in
+// order. `metadata` (when given) is copied into the new index first. Counts
+// into `report` when given, as apply_file does. Scratch space in `work_dir`
+// (removed at the end). Throws what apply_file throws, and IndexError.
+void build_parallel(const std::vector<StoredFile>& files, const std::string& dest,
+                    const std::string& work_dir, unsigned jobs, const Index* metadata,
+                    ImportReport* report,
+                    const std::function<void(const char*, std::uint64_t)>& progress = {});
+
+// Puts the index at `fresh` in place of the one at `live` (moved to `old`
+// first, then removed). Throws IoError when a rename fails.
+void swap_index(const std::filesystem::path& fresh, const std::filesystem::path& live,
+                const std::filesystem::path& old);
+
 // Removes `p` and everything below it, ignoring errors.
 void remove_quietly(const std::filesystem::path& p);
 
