@@ -117,6 +117,43 @@ TEST_CASE("facets count the whole matching set exactly", "[search]") {
   CHECK_THROWS_WITH(f.index.search("ketamine", o), Catch::Contains("year, pt, lang, journal"));
 }
 
+TEST_CASE("facets counted from kept columns equal those counted per match", "[search]") {
+  Fixture f;
+  SearchOptions o{0, 1};
+  o.facets = {"year", "pt", "lang", "journal"};
+  const auto want = f.index.search("NOT statin", o).facets;
+  const auto want_all = f.index.search("NOT zzz", o).facets;
+  REQUIRE(want.size() == 4);
+  f.index.write_shards(f.tmp / "shards", 2);
+  for (const std::string& path : {f.tmp / "index", f.tmp / "shards"}) {
+    INFO(path);
+    // A read-only index counts its first facet query per match and keeps
+    // columns from the second on (one shard only; shards keep counting per
+    // match): every answer must be the same.
+    const Index kept(path, Index::Mode::read);
+    for (int round = 0; round < 3; ++round) {
+      INFO("round " << round);
+      const auto r = kept.search("NOT statin", o);
+      REQUIRE(r.facets.size() == 4);
+      for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(r.facets[i].name == want[i].name);
+        CHECK(r.facets[i].counts == want[i].counts);
+      }
+      const auto all = kept.search("NOT zzz", o);
+      for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(all.facets[i].counts == want_all[i].counts);
+      }
+    }
+  }
+  // A one-record match: only that record's values.
+  const Index kept(f.tmp / "index", Index::Mode::read);
+  for (int round = 0; round < 3; ++round) {
+    const auto one = kept.search("statin", o);
+    CHECK(facet(one, "year") == Counts{{"2015", 1}});
+    CHECK(facet(one, "lang") == Counts{{"eng", 1}});
+  }
+}
+
 TEST_CASE("results sort by relevance date or first author", "[search]") {
   Fixture f;
   SearchOptions o{0, 100};

@@ -17,7 +17,11 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 #include <xapian.h>
@@ -157,11 +161,138 @@ const std::vector<IndexField>& index_schema() {
   return k_schema;
 }
 
+namespace {
+
+// One facet slot's values for every document of a read-only index, so that
+// counting a match costs an array walk per document instead of reading the
+// slot's value and splitting it (what Lucene's FieldCache does). Entries of
+// document d: ords[start[d] .. start[d + 1]), numbers into `values` (the
+// slot's values as stored: the year slot is sortable_serialise'd).
+struct FacetColumn {
+  std::vector<std::string> values;
+  std::vector<std::uint32_t> start;
+  std::vector<std::uint32_t> ords;
+};
+
+// Reads slot `slot` of every document; `list`: the value is a line-feed
+// separated list (serialise_list), each item a value of its own.
+std::shared_ptr<const FacetColumn> load_column(const Xapian::Database& db, Xapian::valueno slot, bool list) {
+  auto c = std::make_shared<FacetColumn>();
+  std::unordered_map<std::string, std::uint32_t> number;
+  c->start.assign(static_cast<std::size_t>(db.get_lastdocid()) + 2, 0);
+  std::size_t next = 0; // the next entry of start to fill
+  const auto add = [&](std::string_view v) {
+    const auto [it, fresh] = number.try_emplace(std::string(v), static_cast<std::uint32_t>(c->values.size()));
+    if (fresh) {
+      c->values.emplace_back(v);
+    }
+    c->ords.push_back(it->second);
+  };
+  for (auto it = db.valuestream_begin(slot); it != db.valuestream_end(slot); ++it) {
+    const Xapian::docid d = it.get_docid();
+    while (next <= d) {
+      c->start[next++] = static_cast<std::uint32_t>(c->ords.size());
+    }
+    const std::string v = *it;
+    if (!list) {
+      add(v);
+      continue;
+    }
+    std::size_t from = 0;
+    while (from <= v.size()) {
+      std::size_t end = v.find('\n', from);
+      if (end == std::string::npos) {
+        end = v.size();
+      }
+      add(std::string_view(v).substr(from, end - from));
+      from = end + 1;
+    }
+  }
+  while (next < c->start.size()) {
+    c->start[next++] = static_cast<std::uint32_t>(c->ords.size());
+  }
+  return c;
+}
+
+// Counts a match's values from a FacetColumn.
+class ColumnCountSpy : public Xapian::MatchSpy {
+public:
+  explicit ColumnCountSpy(std::shared_ptr<const FacetColumn> column)
+      : m_column(std::move(column)), m_counts(m_column->values.size(), 0) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid d = doc.get_docid();
+    if (d + 1 >= m_column->start.size()) {
+      return;
+    }
+    for (std::uint32_t i = m_column->start[d]; i < m_column->start[d + 1]; ++i) {
+      ++m_counts[m_column->ords[i]];
+    }
+  }
+  std::string name() const override { return "litrev.ColumnCountSpy"; }
+  // (value as stored, count) for every value counted, sorted by value.
+  std::vector<std::pair<std::string, std::uint64_t>> counts() const {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    for (std::size_t i = 0; i < m_counts.size(); ++i) {
+      if (m_counts[i] > 0) {
+        out.emplace_back(m_column->values[i], m_counts[i]);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+private:
+  std::shared_ptr<const FacetColumn> m_column;
+  std::vector<std::uint64_t> m_counts;
+};
+
+// Whether the database at `path` names a remote shard: a stub file, or a
+// folder holding one (XAPIANDB), with a "remote" line.
+bool names_remote_shard(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path stub = std::filesystem::is_directory(path, ec)
+                                         ? std::filesystem::path(path) / "XAPIANDB"
+                                         : std::filesystem::path(path);
+  std::ifstream in(stub);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("remote", 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
 struct Index::Impl {
   Xapian::Database db;
   std::optional<Xapian::WritableDatabase> wdb;
   Xapian::TermGenerator tg;
   std::string path;
+  bool remote = false; // some shard is served by xapian-tcpsrv
+  // Facet columns (read-only indexes of one local shard): built when the index answers
+  // its second query with facets, i.e. in a process that keeps it open
+  // (litrev serve, the bench); a one-off search counts with match spies and
+  // never pays for reading every document's values.
+  std::mutex columns_mutex;
+  unsigned facet_queries = 0;
+  std::map<Xapian::valueno, std::shared_ptr<const FacetColumn>> columns;
+
+  // The column of `slot`, or nothing while columns are not (yet) used.
+  std::shared_ptr<const FacetColumn> column(Xapian::valueno slot, bool list) {
+    std::lock_guard<std::mutex> lock(columns_mutex);
+    // One local shard only: over several, the document a match spy is
+    // handed and the value streams number documents differently.
+    if (wdb || remote || db.size() != 1 || facet_queries < 2) {
+      return nullptr;
+    }
+    auto& c = columns[slot];
+    if (!c) {
+      c = load_column(db, slot, list);
+    }
+    return c;
+  }
 
   Impl() {
     tg.set_stemmer(Xapian::Stem("english"));
@@ -186,6 +317,7 @@ Index::Index(const std::string& path, Mode mode) : m_impl(std::make_unique<Impl>
       }
     } else {
       m_impl->db = Xapian::Database(path);
+      m_impl->remote = names_remote_shard(path);
       const std::string version = m_impl->db.get_metadata(k_meta_schema);
       if (version != std::to_string(k_index_schema_version)) {
         throw IndexError(path + ": index schema version " + (version.empty() ? "?" : version) +
@@ -913,8 +1045,25 @@ void Index::execute(const Xapian::Query& query, const SearchOptions& options, Se
   }
   std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> value_spies(options.facets.size());
   std::vector<std::unique_ptr<ListCountSpy>> list_spies(options.facets.size());
+  std::vector<std::unique_ptr<ColumnCountSpy>> column_spies(options.facets.size());
+  if (!options.facets.empty()) {
+    std::lock_guard<std::mutex> lock(m_impl->columns_mutex);
+    ++m_impl->facet_queries;
+  }
   for (std::size_t i = 0; i < options.facets.size(); ++i) {
     const std::string& f = options.facets[i];
+    const bool known = f == "year" || f == "journal" || f == "pt" || f == "lang";
+    const Xapian::valueno slot = f == "year" ? k_slot_year
+                                 : f == "journal" ? k_slot_journal
+                                 : f == "pt"      ? k_slot_pubtypes
+                                                  : k_slot_langs;
+    if (known) {
+      if (auto column = m_impl->column(slot, f == "pt" || f == "lang")) {
+        column_spies[i] = std::make_unique<ColumnCountSpy>(std::move(column));
+        enquire.add_matchspy(column_spies[i].get());
+        continue;
+      }
+    }
     if (f == "year" || f == "journal") {
       value_spies[i] = std::make_unique<Xapian::ValueCountMatchSpy>(f == "year" ? k_slot_year : k_slot_journal);
       enquire.add_matchspy(value_spies[i].get());
@@ -953,7 +1102,11 @@ void Index::execute(const Xapian::Query& query, const SearchOptions& options, Se
   for (std::size_t i = 0; i < options.facets.size(); ++i) {
     Facet facet;
     facet.name = options.facets[i];
-    if (value_spies[i]) {
+    if (column_spies[i]) {
+      for (const auto& [value, n] : column_spies[i]->counts()) {
+        facet.counts.emplace_back(facet.name == "year" ? year_of(value) : value, n);
+      }
+    } else if (value_spies[i]) {
       for (auto v = value_spies[i]->values_begin(); v != value_spies[i]->values_end(); ++v) {
         facet.counts.emplace_back(facet.name == "year" ? year_of(*v) : *v, v.get_termfreq());
       }
