@@ -123,6 +123,13 @@ run litrev -C bad search ketamine
 expect_exit 1
 expect_contains "$err" "no records yet"
 
+begin "parts left by a killed import in parts are removed by the next import"
+litrev init left >/dev/null
+mkdir -p left/index.parts/part-1 && printf 'scratch' > left/index.parts/part-1/junk
+run litrev -C left import --jobs 1 more.xml
+expect_exit 0
+[ ! -e left/index.parts ] || fail "left/index.parts is still there"
+
 begin "--jobs 0 is refused"
 run litrev -C bad import --jobs 0 base.xml
 expect_exit 2

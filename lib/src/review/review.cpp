@@ -181,6 +181,10 @@ ImportReport Review::import_files(const std::vector<std::string>& paths,
 
   // The index lock also keeps two imports from running at once.
   Index index(index_path(), Index::Mode::write);
+  // Parts left by an import in parts that was killed: scratch, possibly
+  // gigabytes. (A rebuild uses this folder while holding the same lock,
+  // when the review has an index to lock.)
+  remove_quietly(fs::path(m_dir) / "index.parts");
   const std::string now = options.now.empty() ? now_utc_rfc3339() : options.now;
   const std::string run = make_run_id(sources_path(), now, "import");
   const fs::path tmp_dir = fs::path(sources_path()) / (k_tmp_prefix + run);
