@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -174,6 +175,21 @@ struct FacetColumn {
   std::vector<std::uint32_t> ords;
 };
 
+// Calls each(item) for every item of a value written by serialise_list
+// (items joined by line feeds).
+template <typename Each>
+void for_each_list_item(std::string_view v, Each each) {
+  std::size_t from = 0;
+  while (from <= v.size()) {
+    std::size_t end = v.find('\n', from);
+    if (end == std::string_view::npos) {
+      end = v.size();
+    }
+    each(v.substr(from, end - from));
+    from = end + 1;
+  }
+}
+
 // Reads slot `slot` of every document; `list`: the value is a line-feed
 // separated list (serialise_list), each item a value of its own.
 std::shared_ptr<const FacetColumn> load_column(const Xapian::Database& db, Xapian::valueno slot, bool list) {
@@ -194,18 +210,10 @@ std::shared_ptr<const FacetColumn> load_column(const Xapian::Database& db, Xapia
       c->start[next++] = static_cast<std::uint32_t>(c->ords.size());
     }
     const std::string v = *it;
-    if (!list) {
+    if (list) {
+      for_each_list_item(v, add);
+    } else {
       add(v);
-      continue;
-    }
-    std::size_t from = 0;
-    while (from <= v.size()) {
-      std::size_t end = v.find('\n', from);
-      if (end == std::string::npos) {
-        end = v.size();
-      }
-      add(std::string_view(v).substr(from, end - from));
-      from = end + 1;
     }
   }
   while (next < c->start.size()) {
@@ -861,15 +869,7 @@ public:
     if (v.empty()) {
       return;
     }
-    std::size_t start = 0;
-    while (start <= v.size()) {
-      std::size_t end = v.find('\n', start);
-      if (end == std::string::npos) {
-        end = v.size();
-      }
-      ++m_counts[v.substr(start, end - start)];
-      start = end + 1;
-    }
+    for_each_list_item(v, [this](std::string_view item) { ++m_counts[std::string(item)]; });
   }
   std::string name() const override { return "litrev.ListCountSpy"; }
   const std::map<std::string, std::uint64_t>& counts() const { return m_counts; }
