@@ -118,6 +118,12 @@ Runner define_import(CLI::App& app) {
                                       "MEDLINE, ...), whose copy was kept",
                                       r.kept)
                         : "");
+      if (r.keyed_apart) {
+        fmt::print("{} {} a DOI or title key with a different work and {} indexed under a key of its own "
+                   "(KEY~xxxxxxxx); `litrev dedup` lists such pairs for a person to judge.\n",
+                   r.keyed_apart, r.keyed_apart == 1 ? "record shared" : "records shared",
+                   r.keyed_apart == 1 ? "is" : "are each");
+      }
     }
     return 0;
   };

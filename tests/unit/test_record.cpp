@@ -48,6 +48,38 @@ TEST_CASE("the fallback hash ignores case, accents and punctuation but not conte
   CHECK(litrev::record_key(a) != litrev::record_key(d));
 }
 
+TEST_CASE("record_key_apart tells apart works that share a key, and is stable", "[record]") {
+  Record a;
+  a.title = "Editorial";
+  a.pub_date.year = 2010;
+  a.authors.push_back({});
+  a.authors.back().family = "Smith";
+  a.journal.title = "Kidney International";
+  a.volume = "77";
+  a.pages = "1";
+  Record b = a;
+  b.journal.title = "The Lancet";
+  b.volume = "375";
+  b.pages = "9";
+  REQUIRE(litrev::record_key(a) == litrev::record_key(b));
+  const std::string ka = litrev::record_key_apart(a);
+  const std::string kb = litrev::record_key_apart(b);
+  CHECK(ka != kb);
+  CHECK(ka.rfind(litrev::record_key(a) + "~", 0) == 0);
+  CHECK(ka.size() == litrev::record_key(a).size() + 9);
+  // Case, accents and punctuation do not change it; the issue does.
+  Record c = a;
+  c.journal.title = "KIDNEY INTERNATIONAL.";
+  CHECK(litrev::record_key_apart(c) == ka);
+  c.issue = "2";
+  CHECK(litrev::record_key_apart(c) != ka);
+  // Keys name records in the ledger: this one must not change between
+  // releases (FNV-1a of the normalised fields, fixed here).
+  CHECK(kb == "hash:3531e074e4c6d6c4~a4b03c7b");
+  a.ids.doi = "10.5555/x";
+  CHECK(litrev::record_key_apart(a).rfind("doi:10.5555/x~", 0) == 0);
+}
+
 TEST_CASE("find_nct_ids finds whole NCT ids once each, in order", "[record]") {
   using V = std::vector<std::string>;
   static const struct {

@@ -275,6 +275,14 @@ struct Record {
 // title, year and first author's family name. Never throws.
 std::string record_key(const Record& record);
 
+// The key of a record whose record_key() a different work holds already
+// (two supplement abstracts under one DOI; two "Editorial"s by J Smith in
+// 2010 in two journals): record_key() + "~" + 8 hex digits of a hash of the
+// normalised title, year, journal, volume, issue, pages and first author.
+// Which records get it is the import's decision (see apply_file in
+// lib/src/review/runs.hpp). Never throws.
+std::string record_key_apart(const Record& record);
+
 // Identifiers in the one form every reader stores, so one report gets one key
 // whatever format it came in.
 //

@@ -105,6 +105,9 @@ struct ImportReport {
   // Records whose key the review had from a richer source (a RIS copy of a
   // PubMed record): the review keeps its copy; the file keeps this one.
   std::uint64_t kept = 0;
+  // Records whose DOI or title-hash key another work held, indexed under a
+  // key of their own (record_key_apart); also counted in added/updated/kept.
+  std::uint64_t keyed_apart = 0;
   std::uint64_t deleted = 0; // records removed by DeleteCitation
   std::uint64_t skipped = 0; // records (or files) skipped under skip_bad
   unsigned jobs = 1;         // threads that built the index (ImportOptions::jobs)

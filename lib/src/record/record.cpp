@@ -104,6 +104,22 @@ std::string record_key(const Record& r) {
   return buf;
 }
 
+std::string record_key_apart(const Record& r) {
+  const std::string journal = !r.journal.title.empty()       ? r.journal.title
+                              : !r.journal.iso_abbrev.empty() ? r.journal.iso_abbrev
+                                                              : r.journal.medline_ta;
+  std::string family;
+  if (!r.authors.empty()) {
+    family = r.authors.front().collective.empty() ? r.authors.front().family : r.authors.front().collective;
+  }
+  const std::string basis = match_key(r.title) + "|" + std::to_string(r.pub_date.year) + "|" + match_key(journal) +
+                            "|" + match_key(r.volume) + "|" + match_key(r.issue) + "|" + match_key(r.pages) + "|" +
+                            match_key(family);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "~%08llx", static_cast<unsigned long long>(fnv1a64(basis) >> 32));
+  return record_key(r) + buf;
+}
+
 std::vector<std::string> find_nct_ids(const std::string& text) {
   std::vector<std::string> out;
   std::size_t pos = 0;

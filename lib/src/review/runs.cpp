@@ -9,6 +9,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "dedup/compare.hpp"
 #include "util/fs.hpp"
 
 namespace fs = std::filesystem;
@@ -100,6 +101,21 @@ int source_rank(const std::string& source) {
   return 1;
 }
 
+Held held_by(const Record& record) {
+  Held h;
+  h.rank = source_rank(record.source);
+  if (record.key.rfind("doi:", 0) == 0 || record.key.rfind("hash:", 0) == 0) {
+    h.identity = dedup::prepare(record);
+    h.apart_key = record_key_apart(record);
+  }
+  return h;
+}
+
+bool same_report(const dedup::Prepared& a, const dedup::Prepared& b) {
+  const dedup::Comparison c = dedup::compare(a, b);
+  return c.decided && c.verdict == PairVerdict::duplicate;
+}
+
 void apply_file(Index& index, const std::string& run, const std::string& run_dir,
                 const std::string& name, Format format, const ReaderOptions& options,
                 bool skip_bad, ImportReport* report,
@@ -111,20 +127,24 @@ void apply_file(Index& index, const std::string& run, const std::string& run_dir
   read_items(path, path, format, options, skip_bad, scratch, [&](ReadItem& item, std::uint64_t position) {
     if (item.kind == ReadItem::Kind::record) {
       item.record.provenance = {run, name, position, item.line};
-      bool replaces = true;
-      if (index.contains(item.record.key)) {
-        const auto existing = index.get(item.record.key);
-        replaces = !existing || source_rank(item.record.source) >= source_rank(existing->source);
-        if (report) {
-          (replaces ? report->updated : report->kept)++;
+      Held held;
+      const Placement pl = place(item.record, [&](const std::string& key) -> const Held* {
+        if (!index.contains(key)) {
+          return nullptr;
         }
-      } else if (report) {
-        report->added++;
+        const auto existing = index.get(key);
+        held = existing ? held_by(*existing) : Held{};
+        return &held;
+      });
+      item.record.key = pl.key;
+      if (report) {
+        (!pl.exists ? report->added : pl.replaces ? report->updated : report->kept)++;
+        report->keyed_apart += pl.apart ? 1 : 0;
       }
       if (before_upsert) {
-        before_upsert(item.record, replaces);
+        before_upsert(item.record, pl.replaces);
       }
-      if (replaces) {
+      if (pl.replaces) {
         index.upsert(item.record);
       }
       if (progress && (++done % k_progress_every) == 0) {
@@ -183,25 +203,37 @@ void build_parallel(const std::vector<StoredFile>& files, const std::string& des
   // again after a deletion is a new document, as Xapian gives it a new docid.
   struct Live {
     std::uint64_t created;
-    int rank;
+    Held held;
   };
   std::unordered_map<std::string, Live> live;
   std::vector<std::uint64_t> creator;
   std::vector<std::uint64_t> created; // positions creating a document, ascending
   std::vector<std::pair<std::uint64_t, std::uint64_t>> deleted; // (position, creator)
+  std::unordered_map<std::uint64_t, std::string> apart; // position -> key, for records placed apart
   for_each_item(files, [&](const StoredFile&, ReadItem& item, std::uint64_t, std::uint64_t at) {
     if (item.kind == ReadItem::Kind::record) {
-      const int rank = source_rank(item.record.source);
-      auto [it, is_new] = live.try_emplace(item.record.key, Live{at, rank});
-      if (is_new) {
+      const Placement pl = place(item.record, [&](const std::string& key) -> const Held* {
+        const auto it = live.find(key);
+        return it == live.end() ? nullptr : &it->second.held;
+      });
+      if (pl.apart) {
+        apart.emplace(at, pl.key);
+        item.record.key = pl.key;
+        if (report) {
+          report->keyed_apart++;
+        }
+      }
+      if (!pl.exists) {
+        live.emplace(pl.key, Live{at, held_by(item.record)});
         creator.push_back(at);
         created.push_back(at);
         if (report) {
           report->added++;
         }
-      } else if (rank >= it->second.rank) {
-        it->second.rank = rank;
-        creator.push_back(it->second.created);
+      } else if (pl.replaces) {
+        Live& l = live.at(pl.key);
+        l.held = held_by(item.record);
+        creator.push_back(l.created);
         if (report) {
           report->updated++;
         }
@@ -276,6 +308,9 @@ void build_parallel(const std::vector<StoredFile>& files, const std::string& des
             return;
           }
           item.record.provenance = {f.run, f.name, position, item.line};
+          if (const auto a = apart.find(at); a != apart.end()) {
+            item.record.key = a->second;
+          }
           index.upsert(item.record);
           ++done;
           if (p == 0 && progress && (++mine % k_progress_every) == 0) {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 #include <litrev/formats.hpp>
 #include <litrev/index.hpp>
 #include <litrev/review.hpp>
+
+#include "dedup/fields.hpp"
 
 namespace litrev::runs {
 
@@ -94,6 +97,41 @@ nlohmann::json read_manifest(const std::string& run_dir);
 // `replaces` is false when the review keeps its own copy (see apply_file).
 using BeforeUpsert = std::function<void(const Record&, bool replaces)>;
 
+// What a key holds in the index, for placing the next record read with that
+// key (place()).
+struct Held {
+  int rank = 0; // source_rank() of the record held
+  // For a DOI or title-hash key, which two works can share: the record held
+  // as the duplicate comparison sees it, and its record_key_apart().
+  std::optional<dedup::Prepared> identity;
+  std::string apart_key;
+};
+
+// What `record` (the record an index would hold) tells place() about itself.
+Held held_by(const Record& record);
+
+// Where a record read for the index goes.
+struct Placement {
+  std::string key;       // record.key, or record_key_apart(record)
+  bool exists = false;   // the index holds `key` already
+  bool replaces = true;  // the record replaces what `key` holds (source_rank)
+  bool apart = false;    // `key` is record_key_apart(record)
+};
+
+// Places `record` (read with record.key) given `lookup(key)`, which returns
+// what the index holds under a key (nullptr: nothing). One key, one report:
+// a database's own id (pmid:, nct:, pmc:, accession numbers) always names
+// the record held under it, which a newer or richer copy replaces. A DOI or
+// a title hash can be shared by different works (supplement abstracts under
+// one DOI, "Editorial" by J Smith in 2010 in two journals, an erratum given
+// its article's DOI); a record whose key holds another work -- the duplicate
+// comparison (litrev/dedup.hpp) does not call the two the same report and
+// their citations are not identical -- goes under record_key_apart() instead,
+// so neither is lost and deduplication can show the pair to a person.
+// Never throws except std::bad_alloc.
+template <typename Lookup>
+Placement place(const Record& record, Lookup lookup);
+
 // How complete a source's records are, for choosing between two records with
 // one key: PubMed XML and ClinicalTrials.gov JSON (everything the database
 // has) above MEDLINE text and Europe PMC JSON (nearly everything) above the
@@ -101,12 +139,33 @@ using BeforeUpsert = std::function<void(const Record&, bool replaces)>;
 // WoS, CSV: no MeSH, often no abstract structure or ids).
 int source_rank(const std::string& source);
 
+// Whether `a` and `b` are one report by the duplicate comparison.
+bool same_report(const dedup::Prepared& a, const dedup::Prepared& b);
+
+template <typename Lookup>
+Placement place(const Record& record, Lookup lookup) {
+  Placement pl;
+  pl.key = record.key;
+  const Held* held = lookup(pl.key);
+  if (held && held->identity) {
+    std::string apart = record_key_apart(record);
+    if (apart != held->apart_key && !same_report(*held->identity, dedup::prepare(record))) {
+      pl.key = std::move(apart);
+      pl.apart = true;
+      held = lookup(pl.key);
+    }
+  }
+  pl.exists = held != nullptr;
+  pl.replaces = !held || source_rank(record.source) >= held->rank;
+  return pl;
+}
+
 // Applies one stored file of a run to the index (records upserted with their
-// provenance, DeleteCitations applied). A record whose key the index holds
-// already replaces it unless the indexed one comes from a richer source
-// (source_rank): a RIS copy of a PubMed record does not overwrite its MeSH
-// headings; a newer PubMed version does replace the older. Counts into
-// `report` when given (added, updated, kept).
+// provenance, DeleteCitations applied), each placed by place(): a record
+// whose key the index holds already replaces it unless the indexed one comes
+// from a richer source (source_rank): a RIS copy of a PubMed record does not
+// overwrite its MeSH headings; a newer PubMed version does replace the
+// older. Counts into `report` when given (added, updated, kept, keyed_apart).
 void apply_file(Index& index, const std::string& run, const std::string& run_dir,
                 const std::string& name, Format format, const ReaderOptions& options,
                 bool skip_bad, ImportReport* report,
