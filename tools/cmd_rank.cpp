@@ -1,7 +1,8 @@
-// litrev rank [--stage ta|ft] [--limit N] [--seed S] [--format text|json]
+// litrev rank [--stage ta|ft] [--limit N] [--seed S] [--reviewer NAME] [--format text|json]
 //
 // The prioritised ranking of a stage's records not settled yet
-// (Review::rank): the order `screen --order prioritised` shows, with each
+// (Review::rank): the order `screen --order prioritised` shows (with
+// --reviewer, the order that reviewer's screen shows), with each
 // record's score, and the model, its settings, the seed, the training labels
 // and litrev's version, for a methods section. JSON: a first line
 // {"summary": {...}}, then one object per record (JSON Lines).
@@ -21,18 +22,24 @@ Runner define_rank(CLI::App& app) {
     std::string stage = "ta";
     std::size_t limit = 20;
     std::uint64_t seed = 0;
+    std::string reviewer;
     std::string format = "text";
   };
   auto o = std::make_shared<Opts>();
   app.add_option("--stage", o->stage, "ta (title-abstract, the default) or ft (full-text)");
   app.add_option("--limit", o->limit, "Records to list (default 20; 0 lists all)");
-  app.add_option("--seed", o->seed, "The ranker's seed (default 0)");
+  CLI::Option* seed = app.add_option(
+      "--seed", o->seed, "The ranker's seed (default 0; with --reviewer, the reviewer's own, as `screen` uses)");
+  app.add_option("--reviewer", o->reviewer,
+                 "Rank as NAME's prioritised queue: their own votes on records not settled yet count as training "
+                 "labels, and the records they voted on are left out (colleagues' unsettled votes never count)");
   app.add_option("--format", o->format, "text (default) or json (JSON Lines: a summary, then the records)");
-  return [o](Context& ctx) {
+  return [o, seed](Context& ctx) {
     check_format(o->format, {"text", "json"});
     const Stage stage = stage_option(o->stage);
     const Review review(ctx.dir);
-    const Ranking r = review.rank(stage, o->seed);
+    const std::uint64_t s = seed->count() || o->reviewer.empty() ? o->seed : reviewer_seed(o->reviewer);
+    const Ranking r = review.rank(stage, s, o->reviewer);
     const std::size_t n = o->limit == 0 ? r.records.size() : std::min(o->limit, r.records.size());
     const Index index = review.open_index();
     if (o->format == "json") {
@@ -42,6 +49,8 @@ Runner define_rank(CLI::App& app) {
                                           {"trained", r.trained},
                                           {"included", r.included},
                                           {"excluded", r.excluded},
+                                          {"own_votes", r.own},
+                                          {"reviewer", r.reviewer},
                                           {"model", r.settings},
                                           {"seed", r.seed},
                                           {"litrev_version", version()}}}}
@@ -56,8 +65,10 @@ Runner define_rank(CLI::App& app) {
       }
       return 0;
     }
-    fmt::print("{} records of {} not settled yet; trained on {} included and {} excluded.\n", r.records.size(),
-               stage_name(stage), r.included, r.excluded);
+    fmt::print("{} records of {} not settled yet{}; trained on {} included and {} excluded{}.\n",
+               r.records.size(), stage_name(stage),
+               r.reviewer.empty() ? "" : fmt::format(" that {} has not voted on", r.reviewer), r.included,
+               r.excluded, r.own ? fmt::format(" ({} of them {}'s own votes)", r.own, r.reviewer) : "");
     if (!r.trained) {
       fmt::print("Not ranked yet: the ranker needs at least one included and one excluded record (key order "
                  "below).\n");

@@ -1091,16 +1091,6 @@ private:
   std::set<std::string> m_skipped; // skipped in this session: kept at the end of the queue
 };
 
-// FNV-1a: a default seed per reviewer, so a random order survives a restart
-// and two screeners do not see the records in the same order.
-std::uint64_t seed_of(const std::string& s) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (const char c : s) {
-    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-  }
-  return h;
-}
-
 } // namespace
 
 Runner define_screen(CLI::App& app) {
@@ -1147,7 +1137,7 @@ Runner define_screen(CLI::App& app) {
     // order of the rest is queue(..., false)'s.
     std::deque<QueueItem> todo;
     std::size_t done = 0;
-    const std::uint64_t queue_seed = seed->count() ? o->seed : seed_of(reviewer);
+    const std::uint64_t queue_seed = seed->count() ? o->seed : reviewer_seed(reviewer);
     for (QueueItem& item : review.queue(reviewer, stage, order, queue_seed, true)) {
       if (item.mine) {
         ++done;

@@ -129,6 +129,14 @@ std::string reviewer_or_env(const std::string& given, const std::string& command
   throw UsageError(command + ": who decides? give --reviewer NAME or set LITREV_REVIEWER");
 }
 
+std::uint64_t reviewer_seed(const std::string& reviewer) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : reviewer) {
+    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  return h;
+}
+
 Stage stage_option(const std::string& value) {
   const auto stage = stage_from_name(value);
   if (!stage) {

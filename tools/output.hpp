@@ -47,6 +47,11 @@ std::vector<std::string> split_list(const std::string& s);
 // UsageError naming `command` when neither is set.
 std::string reviewer_or_env(const std::string& given, const std::string& command);
 
+// A reviewer's default seed for the random and prioritised orders (FNV-1a of
+// the name): a restart keeps a screener's order, and two screeners do not see
+// the records in the same random order. `screen` and `rank --reviewer` use it.
+std::uint64_t reviewer_seed(const std::string& reviewer);
+
 // A stage from --stage (ta, ft, title-abstract, full-text); throws UsageError.
 Stage stage_option(const std::string& value);
 

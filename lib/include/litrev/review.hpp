@@ -280,8 +280,13 @@ struct Ranking {
   // key); every score 0 and key order while `trained` is false.
   std::vector<RankedRecord> records;
   bool trained = false;        // at least one included and one excluded record
-  std::size_t included = 0;    // the training labels: settled records of the stage
+  // The training labels: settled records of the stage, and (when ranked for
+  // a reviewer) that reviewer's own include/exclude votes on records not
+  // settled yet, `own` of them.
+  std::size_t included = 0;
   std::size_t excluded = 0;
+  std::size_t own = 0;
+  std::string reviewer; // whom it was ranked for ("": settled records only)
   std::uint64_t seed = 0;
   std::string settings;        // the model and features in words (prioritise.hpp describe())
 };
@@ -405,10 +410,15 @@ public:
   // The prioritised ranking of `stage`: a linear SVM on TF-IDF of title and
   // abstract (prioritise.hpp defaults, seeded with `seed`) trained on the
   // stage's settled records (included = relevant), scoring the records not
-  // settled yet. This is the order `queue(..., QueueOrder::prioritised)`
-  // gives. Throws UsageError for a stage the protocol does not have,
-  // IndexError as open_index().
-  Ranking rank(Stage stage, std::uint64_t seed) const;
+  // settled yet. With a `reviewer`, their own include/exclude votes on
+  // records not settled yet are labels too (in dual screening a screener's
+  // ranking learns from their votes before a colleague's settles a record;
+  // colleagues' unsettled votes never count, so blinding holds), and the
+  // records they have voted on are not ranked. This is the order
+  // `queue(reviewer, ..., QueueOrder::prioritised)` gives. Throws
+  // UsageError for a stage the protocol does not have, IndexError as
+  // open_index().
+  Ranking rank(Stage stage, std::uint64_t seed, const std::string& reviewer = {}) const;
 
   // Records `actor`'s vote ("screen.decision"). Checks, before anything is
   // written: the actor is a reviewer in the protocol (when it lists any); the

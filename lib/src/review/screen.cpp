@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <litrev/error.hpp>
@@ -168,18 +169,46 @@ std::shared_ptr<const Features> stage_features(const Review& review, const std::
   return features;
 }
 
+// The label a record of `stage` gives the ranker, if any: its settled status,
+// else (with a reviewer) that reviewer's own include or exclude vote. Other
+// screeners' votes on unsettled records never count: a blind screener's
+// ranking must not reveal them.
+std::optional<bool> training_label(const RecordState* rs, Stage stage, const std::string& reviewer,
+                                   bool* own = nullptr) {
+  if (!rs) {
+    return std::nullopt;
+  }
+  const StageState& st = rs->stage(stage);
+  if (st.status == Status::included || st.status == Status::excluded) {
+    return st.status == Status::included;
+  }
+  if (reviewer.empty()) {
+    return std::nullopt;
+  }
+  const auto mine = st.votes.find(reviewer);
+  if (mine == st.votes.end() || mine->second.decision == Decision::maybe) {
+    return std::nullopt;
+  }
+  if (own) {
+    *own = true;
+  }
+  return mine->second.decision == Decision::include;
+}
+
 std::vector<double> stage_scores(const Review& review, const ScreeningState& state, Stage stage,
-                                 std::uint64_t seed, const std::vector<std::string>& wanted, Ranking& out) {
+                                 std::uint64_t seed, const std::string& reviewer,
+                                 const std::vector<std::string>& wanted, Ranking& out) {
   std::vector<std::string> keys;
   std::vector<std::size_t> labelled;
   std::vector<bool> labels;
   std::map<std::string, std::size_t> row_of;
+  out.own = 0;
   for (const std::string& key : review.stage_records(stage, state)) {
-    const RecordState* rs = state.find(key);
-    const Status st = rs ? rs->stage(stage).status : Status::unscreened;
-    if (st == Status::included || st == Status::excluded) {
+    bool own = false;
+    if (const auto label = training_label(state.find(key), stage, reviewer, &own)) {
       labelled.push_back(keys.size());
-      labels.push_back(st == Status::included);
+      labels.push_back(*label);
+      out.own += own ? 1 : 0;
     }
     row_of[key] = keys.size();
     keys.push_back(key);
@@ -187,6 +216,7 @@ std::vector<double> stage_scores(const Review& review, const ScreeningState& sta
   RankerSettings settings;
   settings.seed = seed;
   out.seed = seed;
+  out.reviewer = reviewer;
   out.settings = prioritised_ranker(seed);
   out.included = static_cast<std::size_t>(std::count(labels.begin(), labels.end(), true));
   out.excluded = labels.size() - out.included;
@@ -207,7 +237,7 @@ std::vector<double> stage_scores(const Review& review, const ScreeningState& sta
 // Orders `queue` by stage_scores(), best first (ties: key order). Leaves the
 // order alone until the ranker is trained.
 void prioritise_queue(const Review& review, const ScreeningState& state, Stage stage, std::uint64_t seed,
-                      std::vector<QueueItem>& queue) {
+                      const std::string& reviewer, std::vector<QueueItem>& queue) {
   if (queue.size() < 2) {
     return;
   }
@@ -216,7 +246,7 @@ void prioritise_queue(const Review& review, const ScreeningState& state, Stage s
     keys.push_back(item.key);
   }
   Ranking info;
-  const std::vector<double> scores = stage_scores(review, state, stage, seed, keys, info);
+  const std::vector<double> scores = stage_scores(review, state, stage, seed, reviewer, keys, info);
   if (!info.trained) {
     return;
   }
@@ -383,7 +413,7 @@ std::vector<QueueItem> Review::queue(const std::string& reviewer, Stage stage, Q
     out.push_back(std::move(item));
   }
   if (order == QueueOrder::prioritised) {
-    prioritise_queue(*this, state, stage, seed, out);
+    prioritise_queue(*this, state, stage, seed, reviewer, out);
   } else if (order == QueueOrder::random) {
     std::vector<std::pair<std::string, QueueItem>> keyed;
     for (auto& item : out) {
@@ -398,7 +428,7 @@ std::vector<QueueItem> Review::queue(const std::string& reviewer, Stage stage, Q
   return out;
 }
 
-Ranking Review::rank(Stage stage, std::uint64_t seed) const {
+Ranking Review::rank(Stage stage, std::uint64_t seed, const std::string& reviewer) const {
   const Protocol p = protocol();
   check_stage(p, stage);
   const ScreeningState state = screening();
@@ -406,13 +436,14 @@ Ranking Review::rank(Stage stage, std::uint64_t seed) const {
   for (const std::string& key : stage_records(stage, state)) {
     const RecordState* rs = state.find(key);
     const Status st = rs ? rs->stage(stage).status : Status::unscreened;
-    if (st != Status::included && st != Status::excluded) {
+    const bool voted = rs && !reviewer.empty() && rs->stage(stage).votes.count(reviewer);
+    if (st != Status::included && st != Status::excluded && !voted) {
       open.push_back(key);
     }
   }
   Ranking out;
   out.stage = stage;
-  const std::vector<double> scores = stage_scores(*this, state, stage, seed, open, out);
+  const std::vector<double> scores = stage_scores(*this, state, stage, seed, reviewer, open, out);
   std::vector<std::size_t> rows(open.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     rows[i] = i;
