@@ -202,6 +202,66 @@ TEST_CASE("prioritise: simulation is deterministic for a seed and beats random o
   CHECK_THROWS_AS(simulate(records, o), UsageError);
 }
 
+TEST_CASE("prioritise: simulate end to end on a tiny set with known answers", "[prioritise]") {
+  // Three relevant records share every word with each other and none with
+  // the four irrelevant ones, so after one random inclusion and one random
+  // exclusion the ranker must put the other two relevant records first,
+  // whatever the seed. Worked by hand: N' = 7 - 2 = 5, K' = 3 - 1 = 2;
+  // n95 = ceil(0.95 x 2) = 2 = n100; WSS@95 = 100 x ((5 - 2) / 5 - 0.05) = 55;
+  // RRF@10 counts the first floor(0.1 x 5) = 0 records: 0; ATD = 100 x
+  // ((1 + 2) / 2) / 5 = 30. Recall curve: 0, 0.5, 1, 1, 1, 1.
+  std::vector<LabelledRecord> v = {
+      {"r1", "ketamine alcohol craving", "infusion trial", true},
+      {"x1", "knee surgery outcomes", "orthopaedic cost", false},
+      {"r2", "ketamine alcohol craving", "infusion trial relapse", true},
+      {"x2", "knee surgery outcomes", "orthopaedic pain", false},
+      {"x3", "knee surgery outcomes", "orthopaedic rehabilitation", false},
+      {"r3", "ketamine alcohol craving", "infusion trial abstinence", true},
+      {"x4", "knee surgery outcomes", "orthopaedic imaging", false},
+  };
+  for (const RankModel model : {RankModel::svm, RankModel::logistic, RankModel::naive_bayes}) {
+    CAPTURE(rank_model_name(model));
+    SimulationOptions o;
+    o.ranker.model = model;
+    o.seeds = 4;
+    const SimulationResult r = simulate(v, o);
+    CHECK(r.records == 7);
+    CHECK(r.included == 3);
+    REQUIRE(r.runs.size() == 4);
+    for (const SimulationRun& run : r.runs) {
+      REQUIRE(run.priors.size() == 2);
+      CHECK(v[run.priors[0]].included != v[run.priors[1]].included);
+      REQUIRE(run.order.size() == 5);
+      CHECK(v[run.order[0]].included);
+      CHECK(v[run.order[1]].included);
+      CHECK(run.metrics.records == 5);
+      CHECK(run.metrics.relevant == 2);
+    }
+    CHECK(r.wss95.mean == Approx(55.0));
+    CHECK(r.wss95.sd == Approx(0.0).margin(1e-12));
+    CHECK(r.rrf10.mean == Approx(0.0).margin(1e-12));
+    CHECK(r.atd.mean == Approx(30.0));
+    CHECK(r.n95.mean == Approx(2.0));
+    CHECK(r.n100.mean == Approx(2.0));
+    REQUIRE(r.recall.size() == 6);
+    const double curve[] = {0, 0.5, 1, 1, 1, 1}; // shares of K'
+    for (std::size_t i = 0; i < 6; ++i) {
+      CHECK(r.recall[i] == Approx(curve[i]).margin(1e-12));
+    }
+  }
+  // Two inclusions as priors: one relevant record left, N' = 4, K' = 1;
+  // n95 = n100 = 1, WSS@95 = 100 x (3/4 - 0.05) = 70, ATD = 100 x 1/4 = 25.
+  SimulationOptions o;
+  o.prior_included = 2;
+  o.seeds = 3;
+  const SimulationResult r = simulate(v, o);
+  CHECK(r.wss95.mean == Approx(70.0));
+  CHECK(r.atd.mean == Approx(25.0));
+  CHECK(r.n95.mean == Approx(1.0));
+  CHECK(r.n100.mean == Approx(1.0));
+  CHECK(r.rrf10.mean == Approx(0.0).margin(1e-12));
+}
+
 TEST_CASE("prioritise: reading a labelled CSV", "[prioritise]") {
   litrev::test::TempDir tmp;
   const std::string good = (tmp.path() / "good.csv").string();
