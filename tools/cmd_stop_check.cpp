@@ -80,6 +80,9 @@ Runner define_stop_check(CLI::App& app) {
 
     const Review review(ctx.dir);
     const ScreeningSequence seq = screening_sequence(review, stage);
+    // Records screened last in random order (a random-order queue) are the
+    // statistical test's random sample.
+    opts.random_sample = seq.random_tail;
     const StoppingCheck c = check_stopping(seq.relevant, seq.records, opts);
 
     if (o->format == "json") {
@@ -91,6 +94,7 @@ Runner define_stop_check(CLI::App& app) {
           j["p_value"] = *v.p_value;
           j["k_target"] = v.k_target;
           j["sample"] = v.sample;
+          j["random_sample"] = opts.random_sample > 0;
           break;
         case StoppingRule::consecutive:
         case StoppingRule::consecutive_share:

@@ -62,7 +62,9 @@ TEST_CASE("prioritise: the tokenizer lower-cases letter and digit runs and drops
 }
 
 TEST_CASE("prioritise: TF-IDF has a sorted vocabulary with bigrams and unit rows", "[prioritise]") {
-  const Features f = tfidf_features({"alcohol ketamine alcohol", "ketamine trial", ""});
+  FeatureOptions all;
+  all.min_df = 1;
+  const Features f = tfidf_features({"alcohol ketamine alcohol", "ketamine trial", ""}, all);
   CHECK(f.terms == std::vector<std::string>{"alcohol", "alcohol ketamine", "ketamine", "ketamine alcohol",
                                             "ketamine trial", "trial"});
   REQUIRE(f.rows.size() == 3);
@@ -89,6 +91,12 @@ TEST_CASE("prioritise: TF-IDF has a sorted vocabulary with bigrams and unit rows
   uni.min_df = 2;
   CHECK(tfidf_features({"alcohol ketamine alcohol", "ketamine trial", ""}, uni).terms ==
         std::vector<std::string>{"ketamine"});
+  // By default a term must be in two records; "ketamine" alone is left,
+  // with the whole weight of its rows.
+  const Features d = tfidf_features({"alcohol ketamine alcohol", "ketamine trial", ""});
+  CHECK(d.terms == std::vector<std::string>{"ketamine"});
+  REQUIRE(d.rows[0].size() == 1);
+  CHECK(d.rows[0][0].second == Approx(1.0));
 }
 
 TEST_CASE("prioritise: metrics on a hand-made order", "[prioritise]") {

@@ -359,6 +359,40 @@ TEST_CASE("stopping: the methods paragraph states the test and its result", "[st
   CHECK_THAT(litrev::check_stopping({}, 10).methods, Catch::Contains("none of the 10 records had been screened"));
 }
 
+TEST_CASE("stopping: a random sample after prioritised screening is tested alone, as in the paper",
+          "[stopping]") {
+  // 100 records screened in prioritised order (20 relevant), then 200 drawn
+  // at random from the other 1,900 (none relevant); N = 2,000. K_tar =
+  // floor(20 / 0.95) + 1 = 22, so H0 puts at least 2 relevant records among
+  // the 1,900 the sample came from, and p = P(0 of 2 in 200 draws) =
+  // (1,700 x 1,699) / (1,900 x 1,899), worked by hand.
+  std::vector<bool> seq(100, false);
+  for (std::size_t i = 0; i < 20; ++i) {
+    seq[i * 5] = true;
+  }
+  seq.insert(seq.end(), 200, false);
+  const litrev::StatisticalTest t = litrev::statistical_stopping_test(seq, 2000, 0.95, 0.95, 200);
+  CHECK(t.random);
+  CHECK(t.sample == 200);
+  CHECK(t.k_target == 22);
+  const double want = (1700.0 * 1699.0) / (1900.0 * 1899.0);
+  CHECK(t.p == Approx(want).epsilon(1e-12));
+  CHECK_FALSE(t.stop); // 0.80 is far above 0.05
+  // The ranked quasi-sample takes the smallest p over every n: never above
+  // the one sample's.
+  const litrev::StatisticalTest q = litrev::statistical_stopping_test(seq, 2000, 0.95, 0.95);
+  CHECK_FALSE(q.random);
+  CHECK(q.p <= t.p);
+  // check_stopping says which sample it used.
+  litrev::StoppingOptions o;
+  o.random_sample = 200;
+  const litrev::StoppingCheck c = litrev::check_stopping(seq, 2000, o);
+  CHECK(c.rules[0].p_value.value() == Approx(want).epsilon(1e-12));
+  CHECK(c.rules[0].detail.find("in random order after the others") != std::string::npos);
+  CHECK(c.methods.find("drawn at random") != std::string::npos);
+  CHECK_THROWS_AS(litrev::statistical_stopping_test(seq, 2000, 0.95, 0.95, 301), std::invalid_argument);
+}
+
 TEST_CASE("stopping: the screening order is each record's first vote and only settled records count",
           "[stopping]") {
   const litrev::Protocol p = litrev::parse_protocol(
@@ -404,6 +438,31 @@ TEST_CASE("stopping: the screening order is each record's first vote and only se
   CHECK(s.records == 6);
   CHECK(s.keys == std::vector<std::string>{"k:c", "k:a", "k:d", "k:e"});
   CHECK(s.relevant == std::vector<bool>{true, false, true, false});
+  CHECK(s.random_tail == 0);
+
+  // Votes cast from a random-order queue at the end are the random sample;
+  // a random-order vote before other votes is not part of it.
+  auto add_ordered = [&](const std::string& actor, const std::string& key, const char* decision, const char* kind) {
+    add(actor, "screen.decision", key, decision);
+    events.back().payload["order"] = {{"kind", kind}, {"litrev", "0.1.0"}};
+  };
+  add_ordered("ana", "k:g", "exclude", "random");
+  add_ordered("ben", "k:g", "exclude", "random");
+  add_ordered("ana", "k:h", "exclude", "prioritised");
+  add_ordered("ben", "k:h", "exclude", "prioritised");
+  add_ordered("ana", "k:i", "include", "random");
+  add_ordered("ben", "k:i", "include", "random");
+  add_ordered("ana", "k:j", "exclude", "random");
+  add_ordered("ben", "k:j", "exclude", "random");
+  std::stable_sort(events.begin(), events.end(),
+                   [](const litrev::LedgerEvent& x, const litrev::LedgerEvent& y) { return x.actor < y.actor; });
+  litrev::ScreeningState state2 = litrev::fold_screening(p, events, cluster_of);
+  state2.cluster_of = cluster_of;
+  const std::vector<std::string> records2 = {"k:a", "k:b", "k:c", "k:d", "k:e", "k:g", "k:h", "k:i", "k:j"};
+  const litrev::ScreeningSequence s2 =
+      litrev::screening_sequence(state2, events, records2, litrev::Stage::title_abstract);
+  CHECK(s2.keys == std::vector<std::string>{"k:c", "k:a", "k:d", "k:e", "k:g", "k:h", "k:i", "k:j"});
+  CHECK(s2.random_tail == 2);
 }
 
 TEST_CASE("stopping: simulation replays every rule on each run", "[stopping]") {

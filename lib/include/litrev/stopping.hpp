@@ -25,6 +25,12 @@
 //   p = min over n (the "ranked quasi-sample": under prioritisation the
 //   tail is less likely than a random sample to hold relevant records, so
 //   the test is conservative). Stop when p < 1 - confidence.
+//   When the last m records were screened in random order after the others
+//   (StoppingOptions::random_sample; `litrev stop-check` finds them from the
+//   votes' recorded order), the test is the paper's own: those m records
+//   are the random sample, drawn from the N - n_seen + m records not
+//   screened before them, and p = p(m) alone (a minimum over several n
+//   would not be a valid p-value for a true random sample).
 //   Edge cases: nothing screened: p = 1; everything screened: p = 0 (recall
 //   is known); no relevant record yet: K_tar = 1, so the test asks whether
 //   one relevant record could still be unscreened (p = 1 - n_seen / N at
@@ -94,6 +100,11 @@ std::vector<StoppingRule> stopping_rules();
 struct StoppingOptions {
   double recall_target = 0.95; // statistical: H0 "recall < recall_target"; in (0, 1]
   double confidence = 0.95;    // statistical: stop when p < 1 - confidence; in (0, 1)
+  // statistical: the last `random_sample` records of the sequence were drawn
+  // at random from those not screened before them (random sampling after
+  // prioritised screening): the test uses that sample alone. 0: the ranked
+  // quasi-sample (the minimum over every n). first_stop() ignores it.
+  std::size_t random_sample = 0;
   std::size_t consecutive = 50;        // consecutive: irrelevant records in a row (>= 1)
   double consecutive_share = 0.05;     // consecutive-share: the run as a share of N; in (0, 1]
   // SAFE phase 2.
@@ -122,19 +133,22 @@ void check_stopping_options(const StoppingOptions& options);
 std::uint64_t h0_relevant_total(std::size_t relevant_found, double recall_target);
 
 // The statistical test on `relevant` (labels in screening order, true =
-// relevant) out of `records` (N). Throws std::invalid_argument when
-// relevant.size() > records, UsageError for a target or confidence out of
-// range.
+// relevant) out of `records` (N); with `random_sample` m > 0, on the last m
+// records as a random sample (see the top of this file). Throws
+// std::invalid_argument when relevant.size() > records or m >
+// relevant.size(), UsageError for a target or confidence out of range.
 struct StatisticalTest {
   std::size_t screened = 0;  // n_seen
   std::size_t relevant = 0;  // r_seen
   std::uint64_t k_target = 0; // K_tar
-  double p = 1;              // min over n of p(n)
-  std::size_t sample = 0;    // the n where the minimum is (0 when nothing was screened)
+  double p = 1;              // p(m), or the min over n of p(n)
+  std::size_t sample = 0;    // m, or the n where the minimum is (0 when nothing was screened)
+  bool random = false;       // the sample was screened in random order (p = p(m))
   bool stop = false;         // p < 1 - confidence
 };
 StatisticalTest statistical_stopping_test(const std::vector<bool>& relevant, std::size_t records,
-                                          double recall_target = 0.95, double confidence = 0.95);
+                                          double recall_target = 0.95, double confidence = 0.95,
+                                          std::size_t random_sample = 0);
 
 // Irrelevant records at the end of `relevant` (the current run).
 std::size_t irrelevant_run(const std::vector<bool>& relevant);
@@ -198,6 +212,10 @@ struct ScreeningSequence {
   std::size_t records = 0;        // N: the stage's records (clusters)
   std::vector<std::string> keys;  // the screened ones (cluster keys), in screening order
   std::vector<bool> relevant;     // their labels: included = true
+  // How many of the last screened records had their first event cast from a
+  // random-order queue (the vote's recorded order "random"), after records
+  // screened otherwise: the random sample of the statistical test.
+  std::size_t random_tail = 0;
 };
 
 // A record counts as screened when its status at `stage` is included or

@@ -322,10 +322,14 @@ std::uint64_t h0_relevant_total(std::size_t relevant_found, double recall_target
 }
 
 StatisticalTest statistical_stopping_test(const std::vector<bool>& relevant, std::size_t records,
-                                          double recall_target, double confidence) {
+                                          double recall_target, double confidence, std::size_t random_sample) {
   if (relevant.size() > records) {
     throw std::invalid_argument(
         fmt::format("stopping test: {} records screened of {}", relevant.size(), records));
+  }
+  if (random_sample > relevant.size()) {
+    throw std::invalid_argument(
+        fmt::format("stopping test: a random sample of {} of {} records screened", random_sample, relevant.size()));
   }
   StoppingOptions o;
   o.recall_target = recall_target;
@@ -345,9 +349,20 @@ StatisticalTest statistical_stopping_test(const std::vector<bool>& relevant, std
     t.stop = true;
     return t;
   }
-  const MinP m = min_p(relevant, t.screened, t.relevant, records, t.k_target, -1);
-  t.p = m.p;
-  t.sample = m.sample;
+  if (random_sample > 0) {
+    // The paper's test: the random sample alone.
+    const std::uint64_t k = static_cast<std::uint64_t>(
+        std::count(relevant.end() - static_cast<std::ptrdiff_t>(random_sample), relevant.end(), true));
+    const std::uint64_t pop = records - t.screened + random_sample;
+    const std::uint64_t kp = t.k_target - (t.relevant - k);
+    t.p = kp > pop ? 0.0 : hypergeom_cdf(k, pop, kp, random_sample);
+    t.sample = random_sample;
+    t.random = true;
+  } else {
+    const MinP m = min_p(relevant, t.screened, t.relevant, records, t.k_target, -1);
+    t.p = m.p;
+    t.sample = m.sample;
+  }
   t.stop = t.p < alpha_of(o);
   return t;
 }
@@ -388,7 +403,8 @@ std::string describe_rule(StoppingRule rule, const StoppingOptions& o, std::size
 
 StoppingCheck check_stopping(const std::vector<bool>& relevant, std::size_t records, const StoppingOptions& o) {
   check_stopping_options(o);
-  const StatisticalTest st = statistical_stopping_test(relevant, records, o.recall_target, o.confidence);
+  const StatisticalTest st =
+      statistical_stopping_test(relevant, records, o.recall_target, o.confidence, o.random_sample);
   StoppingCheck c;
   c.records = records;
   c.screened = st.screened;
@@ -414,11 +430,16 @@ StoppingCheck check_stopping(const std::vector<bool>& relevant, std::size_t reco
       } else if (none) {
         v.detail = "Nothing has been screened yet: p = 1.";
       } else {
-        v.detail = fmt::format(
-            "{} (H0: recall < {}, i.e. at least {} relevant records in all, {} more than found; smallest p with "
-            "the last {} record{} screened as the sample); {} {:.4g}: {}.",
-            p_text(st.p), percent(o.recall_target), st.k_target, st.k_target - st.relevant, st.sample,
-            st.sample == 1 ? "" : "s", st.stop ? "below" : "not below", alpha_of(o), st.stop ? "stop" : "continue");
+        const std::string sample =
+            st.random ? fmt::format("the last {} record{} screened, in random order after the others, as the random "
+                                    "sample",
+                                    st.sample, st.sample == 1 ? "" : "s")
+                      : fmt::format("smallest p with the last {} record{} screened as the sample", st.sample,
+                                    st.sample == 1 ? "" : "s");
+        v.detail = fmt::format("{} (H0: recall < {}, i.e. at least {} relevant records in all, {} more than found; "
+                               "{}); {} {:.4g}: {}.",
+                               p_text(st.p), percent(o.recall_target), st.k_target, st.k_target - st.relevant,
+                               sample, st.stop ? "below" : "not below", alpha_of(o), st.stop ? "stop" : "continue");
         if (st.relevant == 0) {
           v.detail += " No relevant record has been found yet, so H0 is that at least one is still unscreened.";
         }
@@ -502,12 +523,20 @@ StoppingCheck check_stopping(const std::vector<bool>& relevant, std::size_t reco
     c.methods = m;
     return c;
   }
-  m += fmt::format(
-      "Following Callaghan and Müller-Hansen (2020), we tested the null hypothesis that recall was below {} with "
-      "their hypergeometric test, which treats the most recently screened records as a random sample of those not "
-      "yet screened (conservative when records are screened in order of predicted relevance) and takes the "
-      "smallest p-value over all sample sizes (computed with litrev {}): {}, ",
-      percent(o.recall_target), version(), p_text(*s.p_value));
+  if (o.random_sample > 0) {
+    m += fmt::format(
+        "Following Callaghan and Müller-Hansen (2020), after prioritised screening we screened {} records drawn at "
+        "random from those not yet screened and tested the null hypothesis that recall was below {} with their "
+        "hypergeometric test on that random sample (computed with litrev {}): {}, ",
+        o.random_sample, percent(o.recall_target), version(), p_text(*s.p_value));
+  } else {
+    m += fmt::format(
+        "Following Callaghan and Müller-Hansen (2020), we tested the null hypothesis that recall was below {} with "
+        "their hypergeometric test, which treats the most recently screened records as a random sample of those "
+        "not yet screened (conservative when records are screened in order of predicted relevance) and takes the "
+        "smallest p-value over all sample sizes (computed with litrev {}): {}, ",
+        percent(o.recall_target), version(), p_text(*s.p_value));
+  }
   if (s.stop) {
     m += fmt::format("below {:.4g}, so the null hypothesis was rejected at the {} confidence level and screening "
                      "could stop. ",
@@ -603,7 +632,11 @@ std::optional<std::size_t> first_stop(StoppingRule rule, const std::vector<bool>
 ScreeningSequence screening_sequence(const ScreeningState& state, const std::vector<LedgerEvent>& events,
                                      const std::vector<std::string>& stage_records, Stage stage) {
   using When = std::tuple<std::string, std::string, std::uint64_t>;
-  std::map<std::string, When> first; // cluster key -> its first screening event at the stage
+  struct First {
+    When when;
+    bool random = false; // cast from a random-order queue
+  };
+  std::map<std::string, First> first; // cluster key -> its first screening event at the stage
   for (const LedgerEvent& e : events) {
     if (e.type != "screen.decision" && e.type != "screen.resolve") {
       continue;
@@ -619,9 +652,12 @@ ScreeningSequence screening_sequence(const ScreeningState& state, const std::vec
     }
     const std::string cluster = state.cluster_key(k->get<std::string>());
     const When w{e.ts, e.actor, e.seq};
-    auto [it, fresh] = first.try_emplace(cluster, w);
-    if (!fresh && w < it->second) {
-      it->second = w;
+    const auto o = e.payload.find("order");
+    const bool random = o != e.payload.end() && o->is_object() && o->contains("kind") &&
+                        (*o)["kind"].is_string() && (*o)["kind"].get<std::string>() == "random";
+    auto [it, fresh] = first.try_emplace(cluster, First{w, random});
+    if (!fresh && w < it->second.when) {
+      it->second = First{w, random};
     }
   }
   ScreeningSequence seq;
@@ -632,6 +668,7 @@ ScreeningSequence screening_sequence(const ScreeningState& state, const std::vec
     When when;
     std::string key;
     bool included;
+    bool random;
   };
   std::vector<Item> items;
   for (const std::string& key : stage_records) {
@@ -644,7 +681,8 @@ ScreeningSequence screening_sequence(const ScreeningState& state, const std::vec
       continue;
     }
     auto it = first.find(key);
-    items.push_back({it != first.end(), it != first.end() ? it->second : When{}, key, status == Status::included});
+    const bool has = it != first.end();
+    items.push_back({has, has ? it->second.when : When{}, key, status == Status::included, has && it->second.random});
   }
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     if (a.has_event != b.has_event) {
@@ -655,6 +693,9 @@ ScreeningSequence screening_sequence(const ScreeningState& state, const std::vec
   for (const Item& i : items) {
     seq.keys.push_back(i.key);
     seq.relevant.push_back(i.included);
+  }
+  for (auto i = items.rbegin(); i != items.rend() && i->random; ++i) {
+    ++seq.random_tail;
   }
   return seq;
 }
