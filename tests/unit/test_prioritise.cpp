@@ -9,6 +9,7 @@
 
 #include <litrev/error.hpp>
 #include <litrev/prioritise.hpp>
+#include <litrev/review.hpp>
 
 #include "testutil.hpp"
 
@@ -97,6 +98,39 @@ TEST_CASE("prioritise: TF-IDF has a sorted vocabulary with bigrams and unit rows
   CHECK(d.terms == std::vector<std::string>{"ketamine"});
   REQUIRE(d.rows[0].size() == 1);
   CHECK(d.rows[0][0].second == Approx(1.0));
+}
+
+TEST_CASE("prioritise: MeSH headings and publication types are whole extra terms", "[prioritise]") {
+  Record r;
+  r.mesh.push_back({"D000437", "Alcoholism", true, "", {}});
+  r.mesh.push_back({"D007649", "Ketamine", false, "", {}});
+  r.publication_types.push_back({"D016449", "Randomized Controlled Trial"});
+  CHECK(controlled_terms(r) ==
+        std::vector<std::string>{"mesh:alcoholism", "mesh:ketamine", "pt:randomized controlled trial"});
+  CHECK(controlled_terms(Record{}).empty());
+
+  // Three records with no words at all: the terms alone make the features,
+  // whole (no bigrams, no tokenising), kept by min df like words.
+  const std::vector<std::string> texts = {"", "", "alcoholism"};
+  const std::vector<std::vector<std::string>> terms = {
+      {"mesh:alcoholism", "pt:randomized controlled trial"},
+      {"mesh:alcoholism", "mesh:knee"},
+      {"pt:randomized controlled trial"}};
+  const Features f = tfidf_features(texts, FeatureOptions{}, terms);
+  CHECK(f.terms == std::vector<std::string>{"mesh:alcoholism", "pt:randomized controlled trial"});
+  CHECK(f.rows[0].size() == 2);
+  CHECK_THROWS_AS(tfidf_features(texts, FeatureOptions{}, {{"mesh:x"}}), std::invalid_argument);
+
+  // A ranker learns from them: records sharing the included record's
+  // heading come first.
+  std::vector<std::string> none(6);
+  const std::vector<std::vector<std::string>> t6 = {{"mesh:alcoholism"}, {"mesh:knee"},       {"mesh:alcoholism"},
+                                                    {"mesh:knee"},       {"mesh:alcoholism"}, {"mesh:knee"}};
+  const Features g = tfidf_features(none, FeatureOptions{}, t6);
+  Ranker ranker(g, RankerSettings{});
+  const std::vector<double> s = ranker.score({0, 1}, {true, false}, {2, 3, 4, 5});
+  CHECK(s[0] > s[1]);
+  CHECK(s[2] > s[3]);
 }
 
 TEST_CASE("prioritise: metrics on a hand-made order", "[prioritise]") {

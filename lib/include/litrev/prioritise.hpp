@@ -75,8 +75,16 @@ struct Features {
   std::vector<SparseRow> rows;    // one per text, L2-normalised (empty text: empty row)
 };
 
-// The TF-IDF matrix of `texts` (see the top of this file).
-Features tfidf_features(const std::vector<std::string>& texts, const FeatureOptions& options = {});
+// The TF-IDF matrix of `texts` (see the top of this file). `extra_terms`,
+// when not empty, holds one list per text of whole terms added to it as
+// unigrams (not tokenised, no bigrams), weighted like its words and kept by
+// the same min df: the ranker of a review adds each record's MeSH headings
+// and publication types ("mesh:alcoholism", "pt:randomized controlled
+// trial"; no word or bigram of a text holds a colon, so they never meet a
+// word). Throws std::invalid_argument when extra_terms is not empty and its
+// size differs from texts'.
+Features tfidf_features(const std::vector<std::string>& texts, const FeatureOptions& options = {},
+                        const std::vector<std::vector<std::string>>& extra_terms = {});
 
 // The text a record's features come from: title, a space, abstract.
 std::string record_text(const LabelledRecord& r);

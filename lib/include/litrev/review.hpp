@@ -29,6 +29,7 @@
 #include <litrev/ledger.hpp>
 #include <litrev/prisma.hpp>
 #include <litrev/protocol.hpp>
+#include <litrev/record.hpp>
 #include <litrev/screening.hpp>
 #include <litrev/sources.hpp>
 
@@ -292,8 +293,15 @@ struct Ranking {
 };
 
 // The ranker of Review::rank and queue(..., prioritised), in words, with its
-// seed ("svm (liblinear 2.30 ...), TF-IDF 1-2-grams ..., seed 7").
+// seed ("svm (liblinear 2.30 ...), TF-IDF 1-2-grams ..., seed 7; MeSH
+// headings and publication types as extra terms").
 std::string prioritised_ranker(std::uint64_t seed);
+
+// The terms a review's ranker adds to a record's title and abstract words:
+// "mesh:" + each MeSH descriptor, "pt:" + each publication type, case-folded
+// ("mesh:alcoholism", "pt:randomized controlled trial"). Records from
+// sources without them (RIS, BibTeX, ...) add none.
+std::vector<std::string> controlled_terms(const Record& record);
 
 // "key", "random", "prioritised".
 const char* queue_order_name(QueueOrder order);

@@ -132,7 +132,11 @@ std::vector<std::string> tokenize(std::string_view text, std::size_t min_length)
 
 std::string record_text(const LabelledRecord& r) { return r.title + " " + r.abstract; }
 
-Features tfidf_features(const std::vector<std::string>& texts, const FeatureOptions& options) {
+Features tfidf_features(const std::vector<std::string>& texts, const FeatureOptions& options,
+                        const std::vector<std::vector<std::string>>& extra_terms) {
+  if (!extra_terms.empty() && extra_terms.size() != texts.size()) {
+    throw std::invalid_argument("tfidf_features: extra_terms and texts differ in size");
+  }
   // Term ids in first-seen order, then renumbered in sorted order.
   std::unordered_map<std::string, std::uint32_t> ids;
   std::vector<std::string> names;
@@ -153,6 +157,11 @@ Features tfidf_features(const std::vector<std::string>& texts, const FeatureOpti
       add(tokens[i]);
       if (options.bigrams && i + 1 < tokens.size()) {
         add(tokens[i] + " " + tokens[i + 1]);
+      }
+    }
+    if (!extra_terms.empty()) {
+      for (const std::string& term : extra_terms[d]) {
+        add(term);
       }
     }
     counts[d].assign(tf.begin(), tf.end());

@@ -16,6 +16,7 @@
 #include "formats/csv_table.hpp"
 #include "review/runs.hpp"
 #include "util/fs.hpp"
+#include "util/normalize.hpp"
 #include "util/sha256.hpp"
 
 namespace fs = std::filesystem;
@@ -158,12 +159,16 @@ std::shared_ptr<const Features> stage_features(const Review& review, const std::
   }
   const Index index = review.open_index();
   std::vector<std::string> texts;
+  std::vector<std::vector<std::string>> terms(keys.size());
   texts.reserve(keys.size());
-  for (const std::string& key : keys) {
-    const auto r = index.get(key);
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto r = index.get(keys[i]);
     texts.push_back(r ? r->title + "\n" + r->abstract_text() : std::string());
+    if (r) {
+      terms[i] = controlled_terms(*r);
+    }
   }
-  auto features = std::make_shared<const Features>(tfidf_features(texts));
+  auto features = std::make_shared<const Features>(tfidf_features(texts, FeatureOptions{}, terms));
   std::lock_guard<std::mutex> lock(mutex);
   cached = {review.dir(), std::move(sources), keys, features};
   return features;
@@ -268,7 +273,22 @@ void prioritise_queue(const Review& review, const ScreeningState& state, Stage s
 std::string prioritised_ranker(std::uint64_t seed) {
   RankerSettings settings;
   settings.seed = seed;
-  return describe(settings, FeatureOptions{});
+  return describe(settings, FeatureOptions{}) + "; MeSH headings and publication types as extra terms";
+}
+
+std::vector<std::string> controlled_terms(const Record& record) {
+  std::vector<std::string> out;
+  for (const MeshHeading& h : record.mesh) {
+    if (!h.descriptor.empty()) {
+      out.push_back("mesh:" + case_fold(h.descriptor));
+    }
+  }
+  for (const PublicationType& t : record.publication_types) {
+    if (!t.name.empty()) {
+      out.push_back("pt:" + case_fold(t.name));
+    }
+  }
+  return out;
 }
 
 const char* queue_order_name(QueueOrder order) {
