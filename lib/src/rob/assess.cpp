@@ -328,8 +328,9 @@ RobEvaluation evaluate_rob(const RobTool& tool, const RobAssessment& a) {
     if (overall) {
       stands = e.overall;
     } else {
-      const auto r =
-          std::find_if(e.domains.begin(), e.domains.end(), [&](const RobDomainResult& x) { return x.domain == d; });
+      const std::string& domain = d; // clang 14 cannot capture a structured binding
+      const auto r = std::find_if(e.domains.begin(), e.domains.end(),
+                                  [&](const RobDomainResult& x) { return x.domain == domain; });
       if (r == e.domains.end()) {
         throw UsageError(what + ": judgements: no domain " + d + " in " + tool.id);
       }
